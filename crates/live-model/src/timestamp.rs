@@ -109,7 +109,10 @@ impl Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_offset_date_time().and_then(|t| t.format(&Rfc3339).ok()) {
+        match self
+            .to_offset_date_time()
+            .and_then(|t| t.format(&Rfc3339).ok())
+        {
             Some(text) => f.write_str(&text),
             // Out of RFC 3339's range (years 0-9999): still say something true.
             None => write!(f, "@{}ns", self.unix_nanos),

@@ -341,9 +341,9 @@ impl RawPayload {
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             RawPayload::Json(value) => value.clone(),
-            RawPayload::Bytes(bytes) => serde_json::Value::String(
-                base64::engine::general_purpose::STANDARD.encode(bytes),
-            ),
+            RawPayload::Bytes(bytes) => {
+                serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
+            }
         }
     }
 }
