@@ -47,8 +47,7 @@ pub struct Env {
 }
 
 /// Kick's public Pusher app (key `32cbd69e4b950bf97679`, cluster us2).
-pub const DEFAULT_KICK_PUSHER_URL: &str =
-    "wss://ws-us2.pusher.com/app/32cbd69e4b950bf97679?protocol=7&client=js&version=8.4.0&flash=false";
+pub const DEFAULT_KICK_PUSHER_URL: &str = "wss://ws-us2.pusher.com/app/32cbd69e4b950bf97679?protocol=7&client=js&version=8.4.0&flash=false";
 
 impl Env {
     /// Reads the process environment.
@@ -85,7 +84,10 @@ impl Env {
     }
 
     /// A required setting, or a usage error naming the variable.
-    pub fn require<'a, T>(value: &'a Option<T>, variable: &str) -> Result<&'a T, crate::error::CliError> {
+    pub fn require<'a, T>(
+        value: &'a Option<T>,
+        variable: &str,
+    ) -> Result<&'a T, crate::error::CliError> {
         value
             .as_ref()
             .ok_or_else(|| crate::error::CliError::usage(format!("{variable} is not set")))

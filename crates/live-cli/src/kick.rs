@@ -1,6 +1,6 @@
 //! `live kick ...` and `live watch kick:SLUG`. Owned by the Kick issue.
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::watch::{Opened, WatchOptions};
 
@@ -15,13 +15,17 @@ pub enum Command {
 }
 
 /// Runs a `live kick` subcommand.
-pub async fn run(command: Command, _env: &Env) -> CliResult {
+pub async fn run(command: Command, _ctx: &Ctx) -> CliResult {
     match command {
-        Command::Channel { .. } => Err(CliError::failed("`live kick channel` is not available in this build yet")),
+        Command::Channel { .. } => Err(CliError::failed(
+            "`live kick channel` is not available in this build yet",
+        )),
     }
 }
 
 /// Opens `kick:SLUG` for `live watch`.
-pub async fn watch(_room: &str, _env: &Env, _options: WatchOptions) -> Result<Opened, CliError> {
-    Err(CliError::failed("watching Kick is not available in this build yet"))
+pub async fn watch(_room: &str, _ctx: &Ctx, _options: WatchOptions) -> Result<Opened, CliError> {
+    Err(CliError::failed(
+        "watching Kick is not available in this build yet",
+    ))
 }

@@ -1,6 +1,6 @@
 //! `live kitkot ...`. Owned by the kitkot issue.
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 
 /// `live kitkot` subcommands.
@@ -45,6 +45,8 @@ pub enum Command {
 }
 
 /// Runs a `live kitkot` subcommand.
-pub async fn run(_command: Command, _env: &Env) -> CliResult {
-    Err(CliError::failed("`live kitkot` is not available in this build yet"))
+pub async fn run(_command: Command, _ctx: &Ctx) -> CliResult {
+    Err(CliError::failed(
+        "`live kitkot` is not available in this build yet",
+    ))
 }

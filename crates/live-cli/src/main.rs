@@ -26,6 +26,10 @@ use crate::config::Env;
 #[derive(Debug, Parser)]
 #[command(name = "live", version, about, long_about = None)]
 struct Cli {
+    /// Print JSON: NDJSON events for `watch`, `replay` and `demo`, JSON for REST commands
+    /// (which print JSON anyway).
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,16 +63,19 @@ enum Command {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let env = Env::from_process();
+    let ctx = Ctx {
+        env: Env::from_process(),
+        json: cli.json,
+    };
     let result = match cli.command {
-        Command::Watch(args) => watch::run(args, &env).await,
-        Command::Replay(args) => replay::run_replay(args, &env).await,
-        Command::Demo(args) => replay::run_demo(args, &env).await,
-        Command::Kick(command) => kick::run(command, &env).await,
-        Command::Tiktok(command) => tiktok::run(command, &env).await,
-        Command::Tikhub(command) => tikhub::run(command, &env).await,
-        Command::Tencent(command) => tencent::run(command, &env).await,
-        Command::Kitkot(command) => kitkot::run(command, &env).await,
+        Command::Watch(args) => watch::run(args, &ctx).await,
+        Command::Replay(args) => replay::run_replay(args, &ctx).await,
+        Command::Demo(args) => replay::run_demo(args, &ctx).await,
+        Command::Kick(command) => kick::run(command, &ctx).await,
+        Command::Tiktok(command) => tiktok::run(command, &ctx).await,
+        Command::Tikhub(command) => tikhub::run(command, &ctx).await,
+        Command::Tencent(command) => tencent::run(command, &ctx).await,
+        Command::Kitkot(command) => kitkot::run(command, &ctx).await,
     };
     match result {
         Ok(code) => code,
@@ -77,6 +84,15 @@ async fn main() -> ExitCode {
             error.exit_code()
         }
     }
+}
+
+/// What every command gets: the `LIVE_*` settings and the global flags.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Settings from the environment.
+    pub env: Env,
+    /// `--json` was given.
+    pub json: bool,
 }
 
 /// Logs go to stderr, filtered by `LIVE_LOG` (or `RUST_LOG`), warnings by default.

@@ -31,7 +31,8 @@ impl EventWriter {
         if self.json {
             serde_json::to_writer(&mut self.out, event)?;
         } else {
-            self.out.write_all(human_line(event, self.colour).as_bytes())?;
+            self.out
+                .write_all(human_line(event, self.colour).as_bytes())?;
         }
         self.out.write_all(b"\n")?;
         self.out.flush()
@@ -196,11 +197,20 @@ mod tests {
         let at = Timestamp::from_unix_seconds(1_730_038_312);
         let a = LiveEvent::new(Platform::Kick, "xqc", at, Chat::new("hi"))
             .with_user(User::new("1", "bob"));
-        let b = LiveEvent::new(Platform::TikTok, "主播", at, Gift::new("1", "Rose", 7u64, 7u64))
-            .with_user(User::new("2", "ユーザー").with_display_name("🌸"));
+        let b = LiveEvent::new(
+            Platform::TikTok,
+            "主播",
+            at,
+            Gift::new("1", "Rose", 7u64, 7u64),
+        )
+        .with_user(User::new("2", "ユーザー").with_display_name("🌸"));
         let la = human_line(&a, false);
         let lb = human_line(&b, false);
-        let text_col = |l: &str| l.find("hi").or_else(|| l.find("Rose")).map(|i| l[..i].width());
+        let text_col = |l: &str| {
+            l.find("hi")
+                .or_else(|| l.find("Rose"))
+                .map(|i| l[..i].width())
+        };
         assert_eq!(text_col(&la), text_col(&lb), "{la}\n{lb}");
         assert!(lb.contains("Rose ×7"));
     }

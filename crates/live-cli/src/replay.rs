@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 
 /// Arguments of `live replay`.
@@ -10,9 +10,6 @@ use crate::error::{CliError, CliResult};
 pub struct ReplayArgs {
     /// A file written by `live watch --record`.
     pub file: PathBuf,
-    /// Print NDJSON.
-    #[arg(long)]
-    pub json: bool,
     /// Play at this multiple of the recorded speed.
     #[arg(long, conflicts_with = "max")]
     pub speed: Option<f64>,
@@ -24,9 +21,6 @@ pub struct ReplayArgs {
 /// Arguments of `live demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Print NDJSON.
-    #[arg(long)]
-    pub json: bool,
     /// Exit after N events that are not lifecycle events.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
@@ -36,11 +30,15 @@ pub struct DemoArgs {
 }
 
 /// Runs `live replay`.
-pub async fn run_replay(_args: ReplayArgs, _env: &Env) -> CliResult {
-    Err(CliError::failed("`live replay` is not available in this build yet"))
+pub async fn run_replay(_args: ReplayArgs, _ctx: &Ctx) -> CliResult {
+    Err(CliError::failed(
+        "`live replay` is not available in this build yet",
+    ))
 }
 
 /// Runs `live demo`.
-pub async fn run_demo(_args: DemoArgs, _env: &Env) -> CliResult {
-    Err(CliError::failed("`live demo` is not available in this build yet"))
+pub async fn run_demo(_args: DemoArgs, _ctx: &Ctx) -> CliResult {
+    Err(CliError::failed(
+        "`live demo` is not available in this build yet",
+    ))
 }

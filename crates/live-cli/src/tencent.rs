@@ -1,6 +1,6 @@
 //! `live tencent ...`. Owned by the Tencent issue.
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 
 /// `live tencent` subcommands.
@@ -35,6 +35,8 @@ pub enum Command {
 }
 
 /// Runs a `live tencent` subcommand.
-pub async fn run(_command: Command, _env: &Env) -> CliResult {
-    Err(CliError::failed("`live tencent` is not available in this build yet"))
+pub async fn run(_command: Command, _ctx: &Ctx) -> CliResult {
+    Err(CliError::failed(
+        "`live tencent` is not available in this build yet",
+    ))
 }

@@ -1,6 +1,6 @@
 //! `live tikhub ...`. Owned by the TikTok issue.
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 
 /// `live tikhub` subcommands.
@@ -18,6 +18,8 @@ pub enum Command {
 }
 
 /// Runs a `live tikhub` subcommand.
-pub async fn run(_command: Command, _env: &Env) -> CliResult {
-    Err(CliError::failed("`live tikhub` is not available in this build yet"))
+pub async fn run(_command: Command, _ctx: &Ctx) -> CliResult {
+    Err(CliError::failed(
+        "`live tikhub` is not available in this build yet",
+    ))
 }

@@ -1,6 +1,6 @@
 //! `live tiktok ...` and `live watch tiktok:UNIQUE_ID`. Owned by the TikTok issue.
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::watch::{Opened, WatchOptions};
 
@@ -41,11 +41,15 @@ pub enum Command {
 }
 
 /// Runs a `live tiktok` subcommand.
-pub async fn run(_command: Command, _env: &Env) -> CliResult {
-    Err(CliError::failed("`live tiktok` is not available in this build yet"))
+pub async fn run(_command: Command, _ctx: &Ctx) -> CliResult {
+    Err(CliError::failed(
+        "`live tiktok` is not available in this build yet",
+    ))
 }
 
 /// Opens `tiktok:UNIQUE_ID` for `live watch`.
-pub async fn watch(_room: &str, _env: &Env, _options: WatchOptions) -> Result<Opened, CliError> {
-    Err(CliError::failed("watching TikTok is not available in this build yet"))
+pub async fn watch(_room: &str, _ctx: &Ctx, _options: WatchOptions) -> Result<Opened, CliError> {
+    Err(CliError::failed(
+        "watching TikTok is not available in this build yet",
+    ))
 }

@@ -8,7 +8,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::{BoxStream, SelectAll, StreamExt};
 use live_model::{EventKind, LiveEvent, Platform};
 
-use crate::config::Env;
+use crate::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::EventWriter;
 
@@ -18,9 +18,6 @@ pub struct WatchArgs {
     /// `kick:SLUG` or `tiktok:UNIQUE_ID` (a leading `@` is accepted); several are merged.
     #[arg(required = true, value_name = "TARGET")]
     pub targets: Vec<String>,
-    /// Print NDJSON, one event per line.
-    #[arg(long)]
-    pub json: bool,
     /// Exit after N events that are not lifecycle events.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
@@ -78,34 +75,36 @@ pub struct WatchOptions {
     pub all: bool,
 }
 
-async fn open(target: &Target, env: &Env, options: WatchOptions) -> Result<Opened, CliError> {
+async fn open(target: &Target, ctx: &Ctx, options: WatchOptions) -> Result<Opened, CliError> {
     match target.platform {
-        Platform::Kick => crate::kick::watch(&target.room, env, options).await,
-        Platform::TikTok => crate::tiktok::watch(&target.room, env, options).await,
+        Platform::Kick => crate::kick::watch(&target.room, ctx, options).await,
+        Platform::TikTok => crate::tiktok::watch(&target.room, ctx, options).await,
         other => Err(CliError::usage(format!("cannot watch {other} rooms"))),
     }
 }
 
 /// Runs `live watch`.
-pub async fn run(args: WatchArgs, env: &Env) -> CliResult {
+pub async fn run(args: WatchArgs, ctx: &Ctx) -> CliResult {
     let targets = args
         .targets
         .iter()
         .map(|t| Target::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
     if args.record.is_some() {
-        return Err(CliError::usage("--record is not available in this build yet"));
+        return Err(CliError::usage(
+            "--record is not available in this build yet",
+        ));
     }
     let options = WatchOptions { all: args.all };
     let mut streams: SelectAll<BoxStream<'static, LiveEvent>> = SelectAll::new();
     let mut closers = Vec::new();
     for target in &targets {
-        let opened = open(target, env, options).await?;
+        let opened = open(target, ctx, options).await?;
         streams.push(opened.events);
         closers.push(opened.close);
     }
     let events = Box::pin(streams);
-    let code = pump(events, &args, EventWriter::stdout(args.json)).await?;
+    let code = pump(events, &args, EventWriter::stdout(ctx.json)).await?;
     for close in closers {
         close().await;
     }
@@ -170,11 +169,17 @@ mod tests {
     fn parses_targets() {
         assert_eq!(
             Target::parse("kick:xqc").unwrap(),
-            Target { platform: Platform::Kick, room: "xqc".into() }
+            Target {
+                platform: Platform::Kick,
+                room: "xqc".into()
+            }
         );
         assert_eq!(
             Target::parse("tiktok:@alice_01").unwrap(),
-            Target { platform: Platform::TikTok, room: "alice_01".into() }
+            Target {
+                platform: Platform::TikTok,
+                room: "alice_01".into()
+            }
         );
         assert!(Target::parse("xqc").is_err());
         assert!(Target::parse("twitch:xqc").is_err());

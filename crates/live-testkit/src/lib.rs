@@ -12,6 +12,10 @@
 
 pub mod fixtures;
 pub mod http;
+pub mod kick;
+pub mod kitkot;
+pub mod tencent;
+pub mod tiktok;
 pub mod ws;
 
 pub use http::{HttpServer, RecordedRequest, Reply};
