@@ -1,1 +1,4 @@
-//! placeholder
+//! TikTok LIVE webcast: protobuf codec, WebSocket client, Euler Stream and TikHub REST clients.
+
+#[rustfmt::skip]
+pub mod generated;

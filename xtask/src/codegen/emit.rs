@@ -35,7 +35,27 @@ pub fn render(model: &Model<'_>, what: &str) -> Result<String> {
         what: what.to_owned(),
         source,
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(unparse(&file))
+}
+
+/// prettyplease's output with a blank line after the module docs and between top-level items,
+/// which prettyplease leaves out.
+pub fn unparse(file: &syn::File) -> String {
+    let text = prettyplease::unparse(file);
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = "";
+    for line in text.lines() {
+        let top_level = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
+        let after_item = previous == "}";
+        let after_docs = previous.starts_with("//!") && !line.starts_with("//!");
+        if top_level && (after_item || after_docs) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 fn render_struct(model: &Model<'_>, ty: &NamedType) -> Result<TokenStream> {
@@ -67,6 +87,11 @@ fn render_struct(model: &Model<'_>, ty: &NamedType) -> Result<TokenStream> {
 fn struct_doc(model: &Model<'_>, ty: &NamedType) -> Vec<String> {
     const SHOWN_SITES: usize = 4;
     let path = |p: &String| format!("`{}`", display_path(p));
+    let mut lines = Vec::new();
+    if ty.sites[0].is_empty() {
+        lines.push(model.doc.to_owned());
+        lines.push(String::new());
+    }
     let mut first = format!("The object at {}", path(&ty.sites[0]));
     if ty.sites.len() > 1 {
         let others: Vec<String> = ty.sites[1..].iter().take(SHOWN_SITES).map(path).collect();
@@ -79,13 +104,14 @@ fn struct_doc(model: &Model<'_>, ty: &NamedType) -> Vec<String> {
     }
     first.push('.');
     let samples: Vec<String> = model.samples.iter().map(|s| format!("`{s}`")).collect();
-    vec![
+    lines.extend([
         first,
         String::new(),
         format!("Inferred from {}.", samples.join(", ")),
         "Start from `Default` and set fields to build one: the struct is `#[non_exhaustive]`."
             .to_owned(),
-    ]
+    ]);
+    lines
 }
 
 fn render_fields(model: &Model<'_>, object: &Object, path: &str) -> Result<Vec<TokenStream>> {
@@ -103,22 +129,28 @@ fn render_fields(model: &Model<'_>, object: &Object, path: &str) -> Result<Vec<T
             } else {
                 Ident::new(&ident, Span::call_site())
             };
-            let rename = (ident.to_string().trim_start_matches("r#") != field.key).then(|| {
+            let mut serde_args = Vec::new();
+            if ident.to_string().trim_start_matches("r#") != field.key {
                 let key = &field.key;
-                quote!(#[serde(rename = #key)])
-            });
-            let (ty, attr) = match (field.absent, nullable) {
-                (true, true) => (
-                    quote!(Option<Option<#ty>>),
-                    quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "live_model::lenient::double_option")]),
-                ),
-                (true, false) => (
-                    quote!(Option<#ty>),
-                    quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-                ),
-                (false, true) => (quote!(Option<#ty>), TokenStream::new()),
-                (false, false) => (ty, TokenStream::new()),
+                serde_args.push(quote!(rename = #key));
+            }
+            let ty = match (field.absent, nullable) {
+                (true, true) => {
+                    serde_args.push(quote!(
+                        default,
+                        skip_serializing_if = "Option::is_none",
+                        with = "live_model::lenient::double_option"
+                    ));
+                    quote!(Option<Option<#ty>>)
+                }
+                (true, false) => {
+                    serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                    quote!(Option<#ty>)
+                }
+                (false, true) => quote!(Option<#ty>),
+                (false, false) => ty,
             };
+            let attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
             let mut doc = format!("`{}` at `{}`", field.key, display_path(&field_path));
             match (field.absent, nullable) {
                 (true, true) => doc.push_str("; absent or `null` in some samples"),
@@ -133,7 +165,6 @@ fn render_fields(model: &Model<'_>, object: &Object, path: &str) -> Result<Vec<T
             let doc = doc_attrs(&[doc], false);
             Ok(quote! {
                 #doc
-                #rename
                 #attr
                 pub #ident: #ty,
             })
@@ -255,10 +286,10 @@ mod tests {
             "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub c: Option<i64>,",
             "with = \"live_model::lenient::double_option\"",
             "pub d: Option<Option<serde_json::Value>>,",
-            "#[serde(rename = \"Owner_Account\")]",
+            "#[serde(rename = \"Owner_Account\", default, skip_serializing_if = \"Option::is_none\")]",
             "pub owner_account: Option<live_model::lenient::StringOrNumber>,",
             "pub r#type: Option<Vec<serde_json::Value>>,",
-            "#[serde(rename = \"extra\")]",
+            "#[serde(rename = \"extra\", default, skip_serializing_if = \"Option::is_none\")]",
             "pub extra_field: Option<Extra>,",
             "pub k: f64,",
             "#[serde(flatten)]\n    pub extra: serde_json::Map<String, serde_json::Value>,",
@@ -268,5 +299,10 @@ mod tests {
         ] {
             assert!(code.contains(expected), "missing {expected:?} in\n{code}");
         }
+        assert!(!code.contains("rename = \"type\""), "{code}");
+        assert!(
+            code.contains("}\n\n/// The object at `/extra`."),
+            "no blank line between items"
+        );
     }
 }

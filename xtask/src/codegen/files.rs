@@ -119,7 +119,7 @@ pub fn with_module_lists(mut outputs: Vec<Output>) -> Result<Vec<Output>> {
         })?;
         let contents = format!(
             "{GENERATED_MARK}\n// The modules generated into this directory.\n{}",
-            prettyplease::unparse(&file)
+            crate::codegen::emit::unparse(&file)
         );
         outputs.push(Output {
             path: dir.join("mod.rs"),

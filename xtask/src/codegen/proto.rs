@@ -51,7 +51,7 @@ pub fn generate(root: &Path, entry: &ProtoEntry) -> Result<Vec<Output>> {
         })?;
         outputs.push(Output {
             path: dir.join(&file_name),
-            contents: format!("{header}{}", prettyplease::unparse(&file)),
+            contents: format!("{header}{}", crate::codegen::emit::unparse(&file)),
         });
     }
     outputs.push(Output {
@@ -133,7 +133,7 @@ fn module_tree<'a>(
         what: format!("{}/mod.rs", entry.output),
         source,
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(crate::codegen::emit::unparse(&file))
 }
 
 #[cfg(test)]

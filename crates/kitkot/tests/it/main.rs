@@ -1,0 +1,3 @@
+//! Integration tests of the kitkot crate, in one binary (one link step).
+
+mod fixtures;
