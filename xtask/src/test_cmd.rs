@@ -77,21 +77,36 @@ pub fn install_soketi(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// The arguments of `cargo test`: the whole workspace unless the caller picked packages
+/// (cargo ignores `-p` next to `--workspace`).
+pub fn cargo_test_args(args: &[String]) -> Vec<String> {
+    let cargo_args = args.iter().take_while(|a| *a != "--");
+    let picks_packages = cargo_args.into_iter().any(|a| {
+        a == "-p" || a == "--package" || a.starts_with("--package=") || a.starts_with("-p")
+    });
+    let mut full = vec!["test".to_owned()];
+    if !picks_packages {
+        full.push("--workspace".to_owned());
+    }
+    full.extend(args.iter().cloned());
+    full
+}
+
 /// Runs `cargo test --workspace <args>` with soketi installed and its path in
 /// [`SOKETI_ENV`]; returns cargo's exit code.
 pub fn run_tests(root: &Path, args: &[String]) -> Result<i32> {
     let bin = install_soketi(root)?;
     // Inside `cargo xtask`, CARGO names the cargo that launched us (same toolchain).
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let command = format!("cargo test --workspace {}", args.join(" "));
+    let args = cargo_test_args(args);
+    let command = format!("cargo {}", args.join(" "));
     let status = Command::new(cargo)
-        .args(["test", "--workspace"])
-        .args(args)
+        .args(&args)
         .current_dir(root)
         .env(SOKETI_ENV, &bin)
         .status()
         .map_err(|e| Error::Command {
-            command: command.trim_end().to_owned(),
+            command,
             message: format!("could not start: {e}"),
         })?;
     // A signal leaves no code; report it as a failure all the same.
@@ -112,6 +127,20 @@ mod tests {
             manifest["overrides"]["uWebSockets.js"],
             "npm:@trufflesuite/uws-js-unofficial@20.30.0-unofficial.0"
         );
+    }
+
+    #[test]
+    fn the_whole_workspace_is_tested_unless_packages_are_picked() {
+        let args =
+            |a: &[&str]| cargo_test_args(&a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(args(&[]), ["test", "--workspace"]);
+        assert_eq!(
+            args(&["--", "round_trip"]),
+            ["test", "--workspace", "--", "round_trip"]
+        );
+        assert_eq!(args(&["-p", "kitkot"]), ["test", "-p", "kitkot"]);
+        assert_eq!(args(&["--package=xtask"]), ["test", "--package=xtask"]);
+        assert_eq!(args(&["--", "-p"]), ["test", "--workspace", "--", "-p"]);
     }
 
     #[test]
