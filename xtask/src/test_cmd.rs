@@ -115,8 +115,6 @@ pub fn run_tests(root: &Path, args: &[String]) -> Result<i32> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     #[test]

@@ -5,7 +5,7 @@
 //! element of this array" or "every value of this map", `~1` for a `/` inside a key and `~0` for
 //! a `~` (JSON Pointer's escapes). Example: `/top_fans/*/user`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -121,7 +121,7 @@ impl Config {
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
-        let mut names = BTreeMap::new();
+        let mut names = BTreeSet::new();
         let mut outputs = BTreeMap::new();
         let entries = self
             .json
@@ -129,7 +129,7 @@ impl Config {
             .map(|e| (&e.name, &e.output))
             .chain(self.proto.iter().map(|e| (&e.name, &e.output)));
         for (name, output) in entries {
-            if let Some(()) = names.insert(name.as_str(), ()) {
+            if !names.insert(name.as_str()) {
                 return Err(format!("two entries are named `{name}`"));
             }
             if let Some(other) = outputs.insert(output.as_str(), name) {
@@ -249,8 +249,6 @@ fn check_type_name(name: &str) -> std::result::Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {

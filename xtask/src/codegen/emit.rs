@@ -245,8 +245,6 @@ fn doc_attrs(lines: &[String], inner: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use std::collections::BTreeMap;
 
     use super::*;

@@ -184,8 +184,6 @@ pub fn sync(root: &Path, outputs: &[Output], mode: Mode) -> Result<Changes> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     fn output(path: &str, contents: &str) -> Output {

@@ -129,8 +129,6 @@ pub fn stale_message(changes: &Changes) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     const CONFIG: &str = r#"

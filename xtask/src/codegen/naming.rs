@@ -342,8 +342,6 @@ fn collect_children(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
     use crate::codegen::sample::Json;
     use crate::codegen::shape::{Hints, infer_all};

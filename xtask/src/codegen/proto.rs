@@ -138,8 +138,6 @@ fn module_tree<'a>(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     const PROTO: &str = r#"

@@ -395,8 +395,6 @@ fn write_key(shape: &Shape, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
-
     use super::*;
 
     fn shape_of(samples: &[&str]) -> Shape {
