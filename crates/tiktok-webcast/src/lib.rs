@@ -1,4 +1,38 @@
-//! TikTok LIVE webcast: protobuf codec, WebSocket client, Euler Stream and TikHub REST clients.
+//! TikTok LIVE webcast: receive a live room's chat, gifts, likes, joins, follows, shares,
+//! viewer counts and stream end in real time, and call the REST services around it (Euler
+//! Stream, TikHub).
+//!
+//! - [`Decoder`]: the sans-I/O core. Raw WebSocket frames in, [`TikTokEvent`]s out, with
+//!   de-duplication by message id, gift streaks (one final gift per streak), a monotonic like
+//!   total and viewer changes. The live client and `live replay` feed it the same frames.
+//! - [`TikTokClient`]: resolves a unique id to a room, bootstraps through a [`Signer`] (Euler
+//!   Stream by default, or the direct ttwid flow), keeps the WebSocket alive (enter room,
+//!   heartbeats, acks), detects a silent server and reconnects with the last cursor.
+//! - [`codec`]: frame encoding and decoding (gzip, fetch results, heartbeat/enter/ack frames).
+//! - [`euler`] and [`tikhub`]: REST clients.
+//!
+//! Every event converts to the unified [`live_model::LiveEvent`] with
+//! [`TikTokEvent::to_live_event`].
+#![forbid(unsafe_code)]
 
 #[rustfmt::skip]
-pub mod generated;
+#[allow(dead_code, unreachable_pub)]
+mod generated;
+
+pub mod codec;
+mod decoder;
+mod error;
+mod event;
+pub mod messages;
+
+/// The generated protobuf structs (crate-private: prost types stay out of the public API).
+pub(crate) use generated::proto::webcast as proto;
+
+pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};
+pub use error::{Error, Service};
+pub use event::{
+    DeleteEvent, GiftEvent, GiftStreak, Lifecycle, LikeEvent, Message, PollEvent, SocialEvent,
+    SocialKind, TikTokEvent, UnknownMessage, ViewerCountEvent,
+};
+/// TikHub's live-info model, generated from `fixtures/tikhub/live_info.json`.
+pub use generated::tikhub_live_info as tikhub_model;

@@ -4,4 +4,5 @@
 //! from `.proto` files, as `xtask/codegen.toml` lists them. Do not edit: change the
 //! sources or the config and run `cargo xtask codegen`.
 
+pub mod proto;
 pub mod tikhub_live_info;
