@@ -39,9 +39,9 @@ pub struct JoinResponse {
     /// `short_title` at `/short_title`.
     pub short_title: String,
     /// `room_id` at `/room_id`, e.g. `"7532218465099557662"`.
-    pub room_id: String,
+    pub room_id: live_model::lenient::StringOrNumber,
     /// `anchor_id` at `/anchor_id`, e.g. `"7089254113840563206"`.
-    pub anchor_id: String,
+    pub anchor_id: live_model::lenient::StringOrNumber,
     /// `extra` at `/extra`.
     #[serde(rename = "extra")]
     pub extra_field: RoomExtra,
@@ -63,17 +63,17 @@ pub struct LinkedMic {
     /// `show_user_list` at `/linked_mic/show_user_list`.
     pub show_user_list: Vec<serde_json::Value>,
     /// `rival_anchor_id` at `/linked_mic/rival_anchor_id`.
-    pub rival_anchor_id: i64,
+    pub rival_anchor_id: live_model::lenient::StringOrNumber,
     /// `multi_live_enum` at `/linked_mic/multi_live_enum`, e.g. `1`.
     pub multi_live_enum: i64,
     /// `battle_scores` at `/linked_mic/battle_scores`.
     pub battle_scores: Vec<serde_json::Value>,
     /// `channel_id` at `/linked_mic/channel_id`.
-    pub channel_id: i64,
+    pub channel_id: live_model::lenient::StringOrNumber,
     /// `followed_count` at `/linked_mic/followed_count`.
     pub followed_count: i64,
     /// `audience_id_list` at `/linked_mic/audience_id_list`.
-    pub audience_id_list: Vec<i64>,
+    pub audience_id_list: Vec<live_model::lenient::StringOrNumber>,
     /// Fields the samples did not show, kept so that nothing is lost on a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -150,9 +150,9 @@ pub struct User {
     /// `ichat_restrict_type` at `/owner/ichat_restrict_type`.
     pub ichat_restrict_type: i64,
     /// `id` at `/owner/id`, e.g. `7089254113840563206`.
-    pub id: i64,
+    pub id: live_model::lenient::StringOrNumber,
     /// `id_str` at `/owner/id_str`, e.g. `"7089254113840563206"`.
-    pub id_str: String,
+    pub id_str: live_model::lenient::StringOrNumber,
     /// `is_follower` at `/owner/is_follower`.
     pub is_follower: bool,
     /// `is_following` at `/owner/is_following`.
@@ -299,9 +299,9 @@ pub struct FollowInfo {
 #[serde(default)]
 pub struct OwnRoom {
     /// `room_ids` at `/owner/own_room/room_ids`.
-    pub room_ids: Vec<i64>,
+    pub room_ids: Vec<live_model::lenient::StringOrNumber>,
     /// `room_ids_str` at `/owner/own_room/room_ids_str`.
-    pub room_ids_str: Vec<String>,
+    pub room_ids_str: Vec<live_model::lenient::StringOrNumber>,
     /// Fields the samples did not show, kept so that nothing is lost on a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -622,9 +622,9 @@ pub struct StreamUrl {
     /// `hls_pull_url_params` at `/stream_url/hls_pull_url_params`, e.g. `"{\"VCodec\":\"h264\",\"gop\":4,\"resolution\":…`.
     pub hls_pull_url_params: String,
     /// `id` at `/stream_url/id`, e.g. `2996055348279149893`.
-    pub id: i64,
+    pub id: live_model::lenient::StringOrNumber,
     /// `id_str` at `/stream_url/id_str`, e.g. `"2996055348279149893"`.
-    pub id_str: String,
+    pub id_str: live_model::lenient::StringOrNumber,
     /// `live_core_sdk_data` at `/stream_url/live_core_sdk_data`.
     pub live_core_sdk_data: LiveCoreSdkData,
     /// `provider` at `/stream_url/provider`.
@@ -800,9 +800,9 @@ pub struct Stats {
     /// `gift_uv_count` at `/stats/gift_uv_count`.
     pub gift_uv_count: i64,
     /// `id` at `/stats/id`, e.g. `7532218465099557662`.
-    pub id: i64,
+    pub id: live_model::lenient::StringOrNumber,
     /// `id_str` at `/stats/id_str`, e.g. `"7532218465099557662"`.
-    pub id_str: String,
+    pub id_str: live_model::lenient::StringOrNumber,
     /// `like_count` at `/stats/like_count`, e.g. `212`.
     pub like_count: i64,
     /// `replay_fan_ticket` at `/stats/replay_fan_ticket`.

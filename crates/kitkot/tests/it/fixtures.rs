@@ -8,9 +8,14 @@ use live_testkit::fixtures::{assert_round_trip, fixture_files, fixture_path};
 fn join_round_trips() {
     let room = assert_round_trip::<JoinResponse>(&fixture_path("kitkot/join.json"));
     assert_eq!(room.code, 200);
-    assert_eq!(room.room_id, "7532218465099557662");
-    assert_eq!(room.owner.id, 7_089_254_113_840_563_206);
-    assert_eq!(room.owner.own_room.room_ids, [7_532_218_465_099_557_662]);
+    assert_eq!(room.room_id.as_str(), "7532218465099557662");
+    // Ids keep the form they arrived in: a number here, a string in `id_str`.
+    assert_eq!(room.owner.id.as_i64(), Some(7_089_254_113_840_563_206));
+    assert_eq!(room.owner.id_str.as_str(), "7089254113840563206");
+    assert_eq!(
+        room.owner.own_room.room_ids,
+        [live_model::lenient::StringOrNumber::from(7_532_218_465_099_557_662)]
+    );
     assert_eq!(room.owner.avatar_thumb.url_list.len(), 3);
     let fans: Vec<_> = room
         .top_fans
