@@ -14,7 +14,9 @@ fn join_round_trips() {
     assert_eq!(room.owner.id_str.as_str(), "7089254113840563206");
     assert_eq!(
         room.owner.own_room.room_ids,
-        [live_model::lenient::StringOrNumber::from(7_532_218_465_099_557_662)]
+        [live_model::lenient::StringOrNumber::from(
+            7_532_218_465_099_557_662
+        )]
     );
     assert_eq!(room.owner.avatar_thumb.url_list.len(), 3);
     let fans: Vec<_> = room
