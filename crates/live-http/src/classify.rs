@@ -1,5 +1,7 @@
 //! Deciding whether a response is a success, and whether a failure is worth retrying.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use crate::Response;
@@ -18,6 +20,9 @@ pub struct Failure {
     pub retryable: bool,
     /// The service asked us to slow down.
     pub rate_limited: bool,
+    /// How long the body says to wait before trying again (a platform code meaning "retry in
+    /// one second"); it takes precedence over the `Retry-After` headers.
+    pub retry_after: Option<Duration>,
 }
 
 impl Failure {
@@ -58,6 +63,14 @@ impl Failure {
     #[must_use]
     pub fn rate_limited(mut self) -> Self {
         self.rate_limited = true;
+        self.retryable = true;
+        self
+    }
+
+    /// Marks it retryable after `wait`, as the body says (for codes that name their own wait).
+    #[must_use]
+    pub fn retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
         self.retryable = true;
         self
     }
@@ -117,6 +130,7 @@ impl StatusClassifier {
                 .or_else(|| field(&["RequestId", "request_id"])),
             retryable: status == 408 || status >= 500,
             rate_limited: false,
+            retry_after: None,
         };
         if status == 429 {
             failure = failure.rate_limited();

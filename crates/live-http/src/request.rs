@@ -346,7 +346,9 @@ impl RequestBuilder {
                             return Ok(response);
                         }
                         Verdict::Failure(failure) => {
-                            let retry_after = retry_after_from(response.headers(), unix_now());
+                            let retry_after = failure
+                                .retry_after
+                                .or_else(|| retry_after_from(response.headers(), unix_now()));
                             let kind = if failure.rate_limited {
                                 ErrorKind::RateLimited
                             } else if response.is_success() {

@@ -259,3 +259,45 @@ async fn reuses_connections() {
     }
     assert_eq!(server.connection_count(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_classifier_can_name_the_wait_a_body_code_asks_for() {
+    // Tencent's create_room answers 100012 ("once per second") in a 200: the classifier, not
+    // a header, says how long to wait.
+    let server = HttpServer::start().await.unwrap();
+    server.script(
+        "POST",
+        "/v4/x",
+        [
+            Reply::json(200, &json!({"ErrorCode": 100012})),
+            Reply::json(200, &json!({"ErrorCode": 0})),
+        ],
+    );
+    let classifier = |response: &Response| -> Verdict {
+        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or_default();
+        match body["ErrorCode"].as_i64() {
+            Some(0) => Verdict::Success,
+            Some(code) => Verdict::Failure(
+                Failure::new()
+                    .code(code)
+                    .retry_after(Duration::from_secs(1)),
+            ),
+            None => Verdict::Failure(Failure::new()),
+        }
+    };
+    // A backoff far longer than the named wait proves the named wait is the one used.
+    let http = client(&server)
+        .retry_policy(
+            RetryPolicy::default().backoff(Duration::from_secs(20), Duration::from_secs(40)),
+        )
+        .classifier(classifier)
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    http.post("/v4/x").json(&json!({})).send().await.unwrap();
+    let requests = server.requests_to("/v4/x");
+    assert_eq!(requests.len(), 2);
+    assert!(requests[1].at - requests[0].at >= Duration::from_secs(1));
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(Failure::new().retry_after(Duration::ZERO).retryable);
+}

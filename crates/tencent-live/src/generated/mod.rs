@@ -4,6 +4,15 @@
 //! from `.proto` files, as `xtask/codegen.toml` lists them. Do not edit: change the
 //! sources or the config and run `cargo xtask codegen`.
 
+pub mod create_room_response;
+pub mod destroy_room_response;
+pub mod envelope;
+pub mod get_banned_member_list_response;
+pub mod get_muted_member_list_response;
+pub mod get_robot_response;
 pub mod get_room_info_response;
 pub mod get_room_list_request;
 pub mod get_room_list_response;
+pub mod get_room_metadata_response;
+pub mod get_room_stats_response;
+pub mod get_seat_list_response;
