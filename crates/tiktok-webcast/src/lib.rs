@@ -19,17 +19,28 @@
 #[allow(dead_code, unreachable_pub)]
 mod generated;
 
+mod client;
 pub mod codec;
 mod decoder;
 mod error;
 mod event;
+pub mod euler;
 pub mod messages;
+mod rest;
+pub mod room;
+pub mod signer;
+pub mod tikhub;
 
 /// The generated protobuf structs (crate-private: prost types stay out of the public API).
 pub(crate) use generated::proto::webcast as proto;
 
 pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};
+pub use client::{
+    DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice, TikTokClient,
+    TikTokClientBuilder, TikTokStream,
+};
 pub use error::{Error, Service};
+pub use signer::{Bootstrap, BootstrapRequest, Signer};
 pub use event::{
     DeleteEvent, GiftEvent, GiftStreak, Lifecycle, LikeEvent, Message, PollEvent, SocialEvent,
     SocialKind, TikTokEvent, UnknownMessage, ViewerCountEvent,
