@@ -2,7 +2,7 @@
 //! values a client needs.
 
 use live_testkit::fixtures::{assert_round_trip, fixture_files, fixture_path};
-use tiktok_webcast::generated::tikhub_live_info::LiveInfoResponse;
+use tiktok_webcast::tikhub_model::LiveInfoResponse;
 
 #[test]
 fn tikhub_live_info_round_trips() {
