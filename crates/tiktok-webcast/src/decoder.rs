@@ -393,7 +393,7 @@ impl Decoder {
             "WebcastChatMessage" => TikTokEvent::Chat(typed!(WebcastChatMessage, ChatMessage, "WebcastChatMessage")),
             "WebcastGiftMessage" => {
                 let message = typed!(WebcastGiftMessage, GiftMessage, "WebcastGiftMessage");
-                self.gift(message, out);
+                self.gift(message, now, out);
                 return true;
             }
             "WebcastLikeMessage" => {
@@ -516,7 +516,7 @@ impl Decoder {
         })
     }
 
-    fn gift(&mut self, message: Message<GiftMessage>, out: &mut Vec<TikTokEvent>) {
+    fn gift(&mut self, message: Message<GiftMessage>, now: Timestamp, out: &mut Vec<TikTokEvent>) {
         let gift = message.message();
         let count = gift.repeat_count.max(1) as u64;
         if !gift.is_streakable() {
@@ -543,7 +543,8 @@ impl Decoder {
             }));
             return;
         }
-        let time = message.time();
+        // Timeouts run on arrival times: TikTok's creation times come from another clock.
+        let time = now;
         let best = self
             .streaks
             .get(&key)

@@ -267,6 +267,11 @@ impl TikTokClientBuilder {
         self
     }
 
+    /// Builds the client and connects ([`TikTokClient::connect`]).
+    pub async fn connect(self) -> Result<TikTokStream, Error> {
+        self.build()?.connect().await
+    }
+
     /// Builds the client (no I/O yet).
     pub fn build(self) -> Result<TikTokClient, Error> {
         let room = normalize_unique_id(&self.room)?;
