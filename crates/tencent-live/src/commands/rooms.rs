@@ -460,6 +460,7 @@ impl TencentClient {
             buffered: VecDeque::new(),
             seen: HashSet::new(),
             done: false,
+            pending_error: None,
         };
         futures_util::stream::unfold(state, |mut walk| async move {
             let item = walk.next_room().await?;
@@ -477,6 +478,8 @@ struct RoomWalk {
     buffered: VecDeque<RoomSummary>,
     seen: HashSet<String>,
     done: bool,
+    /// An error found with a page whose rooms are yielded first.
+    pending_error: Option<Error>,
 }
 
 impl RoomWalk {
@@ -492,7 +495,7 @@ impl RoomWalk {
                 return Some(Ok(room));
             }
             if self.done {
-                return None;
+                return self.pending_error.take().map(Err);
             }
             let count = match self.remaining {
                 Some(remaining) => self.count.min(u32::try_from(remaining).unwrap_or(u32::MAX)),
@@ -506,13 +509,13 @@ impl RoomWalk {
                 }
             };
             if !page.next.is_empty() && page.next == self.next {
-                self.done = true;
-                return Some(Err(Error::Protocol {
+                // Following it would loop forever: keep this page's rooms, then stop.
+                self.pending_error = Some(Error::Protocol {
                     command: "get_room_list".to_owned(),
                     reason: format!("the Next cursor did not advance ({:?})", page.next),
-                }));
+                });
             }
-            self.done = page.next.is_empty();
+            self.done = page.next.is_empty() || self.pending_error.is_some();
             self.next = page.next;
             for room in page.room_list {
                 if self.seen.insert(room.room_id.clone()) {

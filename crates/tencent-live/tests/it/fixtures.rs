@@ -215,3 +215,32 @@ fn every_tencent_fixture_has_a_round_trip_test() {
         ]
     );
 }
+
+/// Decodes `fixtures/tencent/<file>` into `T` and snapshots the typed value, so a review of
+/// `tests/it/snapshots` shows exactly how each captured shape reads.
+fn snapshot<T: serde::de::DeserializeOwned + std::fmt::Debug>(file: &str) {
+    let text = std::fs::read_to_string(fixture_path(&format!("tencent/{file}"))).unwrap();
+    let value: T = serde_json::from_str(&text).unwrap();
+    insta::assert_debug_snapshot!(file.trim_end_matches(".json"), value);
+}
+
+#[test]
+fn every_fixture_decodes_to_a_reviewed_snapshot() {
+    for file in fixture_files("tencent") {
+        match file.split('.').next().unwrap() {
+            "create_room" => snapshot::<CreateRoomResponse>(&file),
+            "destroy_room" => snapshot::<DestroyRoomResponse>(&file),
+            "envelope" => snapshot::<Envelope>(&file),
+            "get_banned_member_list" => snapshot::<GetBannedMemberListResponse>(&file),
+            "get_muted_member_list" => snapshot::<GetMutedMemberListResponse>(&file),
+            "get_robot" => snapshot::<GetRobotResponse>(&file),
+            "get_room_info" => snapshot::<GetRoomInfoResponse>(&file),
+            "get_room_list" if file.contains(".request") => snapshot::<GetRoomListRequest>(&file),
+            "get_room_list" => snapshot::<GetRoomListResponse>(&file),
+            "get_room_metadata" => snapshot::<GetRoomMetadataResponse>(&file),
+            "get_room_stats" => snapshot::<GetRoomStatsResponse>(&file),
+            "get_seat_list" => snapshot::<GetSeatListResponse>(&file),
+            other => panic!("no model for fixture {file} ({other})"),
+        }
+    }
+}
