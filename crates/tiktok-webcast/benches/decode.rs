@@ -1,1 +1,138 @@
-fn main() {}
+//! Decode throughput: gzip'd push frames (1-5 messages each: chat, gift, like, member, viewer
+//! count) through the sans-I/O decoder into typed events, and the unified conversion.
+//!
+//! `cargo bench -p tiktok-webcast --bench decode`. Figures go to docs/benchmarks.md.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use live_model::Timestamp;
+use live_testkit::tiktok::{Batch, FakeMessage, FakeUser, Room};
+use tiktok_webcast::{Decoder, DecoderOptions, TikTokEvent};
+
+const FRAMES: usize = 1000;
+
+fn users() -> Vec<FakeUser> {
+    (0..50)
+        .map(|i| {
+            FakeUser::new(
+                6_796_815_426_174_960_000 + i,
+                &format!("viewer_{i:02}"),
+                &format!("Viewer {i} 🌸"),
+            )
+        })
+        .collect()
+}
+
+/// One message of each kind in turn, with unique ids.
+fn message(room: &Room, users: &[FakeUser], n: usize) -> FakeMessage {
+    let id = 7_300_000_000_000_000_000 + n as i64;
+    let user = &users[n % users.len()];
+    match n % 5 {
+        0 => room.chat(id, user, "this stream is great, hello from Berlin!"),
+        1 => room.gift(
+            id,
+            user,
+            (5655, "Rose", 1, 1),
+            (n % 7) as i64 + 1,
+            n.is_multiple_of(3),
+            n as i64 / 3,
+        ),
+        2 => room.like(id, user, 15, 519_000 + n as i64),
+        3 => room.member(id, user, 1, 1200 + n as i64),
+        _ => room.viewers(
+            id,
+            1200 + (n % 50) as i64,
+            56_789,
+            &[(&users[0], 300), (&users[1], 120)],
+        ),
+    }
+}
+
+/// `FRAMES` gzip'd frames of 1 to 5 messages.
+fn corpus() -> Vec<Bytes> {
+    let room = Room::new(7_300_000_000_000_000_001, 1_700_000_000_000);
+    let users = users();
+    let mut n = 0;
+    (0..FRAMES)
+        .map(|f| {
+            let count = f % 5 + 1;
+            let messages = (0..count)
+                .map(|_| {
+                    n += 1;
+                    message(&room, &users, n)
+                })
+                .collect();
+            Bytes::from(Batch::new(&format!("cursor-{f}"), messages).frame())
+        })
+        .collect()
+}
+
+/// The frame of tiktok.md §7.4: gzip, 3 messages (chat, gift with streak fields, like).
+fn three_message_frames() -> Vec<Bytes> {
+    let room = Room::new(7_300_000_000_000_000_001, 1_700_000_000_000);
+    let alice = FakeUser::new(6_796_815_426_174_960_646, "alice_01", "Alice");
+    (0..FRAMES as i64)
+        .map(|i| {
+            let id = 7_300_000_000_000_000_000 + i * 3;
+            Bytes::from(
+                Batch::new(
+                    "c",
+                    vec![
+                        room.chat(id, &alice, "hello world"),
+                        room.gift(id + 1, &alice, (5655, "Rose", 1, 1), 3, false, i),
+                        room.like(id + 2, &alice, 15, 519_000),
+                    ],
+                )
+                .frame(),
+            )
+        })
+        .collect()
+}
+
+/// Decodes `iters` frames from `frames` (a fresh decoder per pass so ids stay new).
+fn run(frames: &[Bytes], iters: u64, convert: bool) -> Duration {
+    let now = Timestamp::from_unix_millis(1_700_000_000_000);
+    let mut out: Vec<TikTokEvent> = Vec::with_capacity(16);
+    let mut decoder = Decoder::new("alice_01", DecoderOptions::default());
+    let start = Instant::now();
+    for i in 0..iters as usize {
+        if i % frames.len() == 0 && i > 0 {
+            decoder = Decoder::new("alice_01", DecoderOptions::default());
+        }
+        decoder
+            .push_frame(frames[i % frames.len()].clone(), now, &mut out)
+            .unwrap();
+        if convert {
+            for event in &out {
+                black_box(event.to_live_event());
+            }
+        }
+        black_box(&out);
+        out.clear();
+    }
+    start.elapsed()
+}
+
+fn bench(c: &mut Criterion) {
+    let corpus = corpus();
+    let three = three_message_frames();
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("corpus_frame_1to5_msgs", |b| {
+        b.iter_custom(|iters| run(&corpus, iters, false))
+    });
+    group.bench_function("frame_chat_gift_like", |b| {
+        b.iter_custom(|iters| run(&three, iters, false))
+    });
+    group.bench_function("frame_chat_gift_like_to_live_event", |b| {
+        b.iter_custom(|iters| run(&three, iters, true))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -167,6 +167,8 @@ pub struct Decoder {
     inflater: Inflater,
     seen: RecentIds,
     streaks: HashMap<StreakKey, Streak>,
+    /// No open streak was seen before this: `tick` has nothing to do until it times out.
+    oldest_streak: Option<Timestamp>,
     ended_streaks: RecentIds,
     like_total: u64,
     viewers: Option<i64>,
@@ -187,6 +189,7 @@ impl Decoder {
             options,
             inflater: Inflater::new(),
             streaks: HashMap::new(),
+            oldest_streak: None,
             like_total: 0,
             viewers: None,
             polls: VecDeque::new(),
@@ -276,10 +279,12 @@ impl Decoder {
 
     /// Flushes the gift streaks that had no message for the streak timeout by `now`.
     pub fn tick(&mut self, now: Timestamp, out: &mut Vec<TikTokEvent>) {
-        if self.streaks.is_empty() {
-            return;
-        }
         let timeout = i128::try_from(self.options.streak_timeout.as_nanos()).unwrap_or(i128::MAX);
+        match self.oldest_streak {
+            None => return,
+            Some(oldest) if now.unix_nanos() - oldest.unix_nanos() < timeout => return,
+            Some(_) => {}
+        }
         let mut expired: Vec<StreakKey> = self
             .streaks
             .iter()
@@ -295,6 +300,7 @@ impl Decoder {
         for key in expired {
             self.flush_streak(key, out);
         }
+        self.oldest_streak = self.streaks.values().map(|s| s.last_seen).min();
     }
 
     /// Flushes every open streak (the stream or the recording is over).
@@ -308,6 +314,7 @@ impl Decoder {
         for key in keys {
             self.flush_streak(key, out);
         }
+        self.oldest_streak = None;
     }
 
     fn flush_streak(&mut self, key: StreakKey, out: &mut Vec<TikTokEvent>) {
@@ -390,7 +397,11 @@ impl Decoder {
             };
         }
         let event = match base.method.as_str() {
-            "WebcastChatMessage" => TikTokEvent::Chat(typed!(WebcastChatMessage, ChatMessage, "WebcastChatMessage")),
+            "WebcastChatMessage" => TikTokEvent::Chat(typed!(
+                WebcastChatMessage,
+                ChatMessage,
+                "WebcastChatMessage"
+            )),
             "WebcastGiftMessage" => {
                 let message = typed!(WebcastGiftMessage, GiftMessage, "WebcastGiftMessage");
                 self.gift(message, now, out);
@@ -405,22 +416,38 @@ impl Decoder {
                     total: self.like_total,
                 })
             }
-            "WebcastMemberMessage" => TikTokEvent::Member(typed!(WebcastMemberMessage, MemberMessage, "WebcastMemberMessage")),
+            "WebcastMemberMessage" => TikTokEvent::Member(typed!(
+                WebcastMemberMessage,
+                MemberMessage,
+                "WebcastMemberMessage"
+            )),
             "WebcastSocialMessage" => {
                 let message = typed!(WebcastSocialMessage, SocialMessage, "WebcastSocialMessage");
                 let kind = classify_social(&message.message);
                 TikTokEvent::Social(SocialEvent { message, kind })
             }
             "WebcastRoomUserSeqMessage" => {
-                let message = typed!(WebcastRoomUserSeqMessage, RoomUserSeqMessage, "WebcastRoomUserSeqMessage");
+                let message = typed!(
+                    WebcastRoomUserSeqMessage,
+                    RoomUserSeqMessage,
+                    "WebcastRoomUserSeqMessage"
+                );
                 let viewers = message.message.total;
                 let changed = self.viewers != Some(viewers);
                 self.viewers = Some(viewers);
                 TikTokEvent::RoomUserSeq(ViewerCountEvent { message, changed })
             }
-            "WebcastSubNotifyMessage" => TikTokEvent::SubNotify(typed!(WebcastSubNotifyMessage, SubNotifyMessage, "WebcastSubNotifyMessage")),
+            "WebcastSubNotifyMessage" => TikTokEvent::SubNotify(typed!(
+                WebcastSubNotifyMessage,
+                SubNotifyMessage,
+                "WebcastSubNotifyMessage"
+            )),
             "WebcastControlMessage" => {
-                let message = typed!(WebcastControlMessage, ControlMessage, "WebcastControlMessage");
+                let message = typed!(
+                    WebcastControlMessage,
+                    ControlMessage,
+                    "WebcastControlMessage"
+                );
                 if message.message.action.is_end() {
                     // Gifts still streaking are counted before the end.
                     self.finish(out);
@@ -428,23 +455,67 @@ impl Decoder {
                 }
                 TikTokEvent::Control(message)
             }
-            "WebcastEmoteChatMessage" => TikTokEvent::EmoteChat(typed!(WebcastEmoteChatMessage, EmoteChatMessage, "WebcastEmoteChatMessage")),
-            "WebcastEnvelopeMessage" => TikTokEvent::Envelope(typed!(WebcastEnvelopeMessage, EnvelopeMessage, "WebcastEnvelopeMessage")),
-            "WebcastQuestionNewMessage" => TikTokEvent::QuestionNew(typed!(WebcastQuestionNewMessage, QuestionNewMessage, "WebcastQuestionNewMessage")),
-            "WebcastLinkMicBattle" => TikTokEvent::LinkMicBattle(typed!(WebcastLinkMicBattle, LinkMicBattleMessage, "WebcastLinkMicBattle")),
-            "WebcastLinkMicArmies" => TikTokEvent::LinkMicArmies(typed!(WebcastLinkMicArmies, LinkMicArmiesMessage, "WebcastLinkMicArmies")),
-            "WebcastLiveIntroMessage" => TikTokEvent::LiveIntro(typed!(WebcastLiveIntroMessage, LiveIntroMessage, "WebcastLiveIntroMessage")),
-            "WebcastRankUpdateMessage" => TikTokEvent::RankUpdate(typed!(WebcastRankUpdateMessage, RankUpdateMessage, "WebcastRankUpdateMessage")),
+            "WebcastEmoteChatMessage" => TikTokEvent::EmoteChat(typed!(
+                WebcastEmoteChatMessage,
+                EmoteChatMessage,
+                "WebcastEmoteChatMessage"
+            )),
+            "WebcastEnvelopeMessage" => TikTokEvent::Envelope(typed!(
+                WebcastEnvelopeMessage,
+                EnvelopeMessage,
+                "WebcastEnvelopeMessage"
+            )),
+            "WebcastQuestionNewMessage" => TikTokEvent::QuestionNew(typed!(
+                WebcastQuestionNewMessage,
+                QuestionNewMessage,
+                "WebcastQuestionNewMessage"
+            )),
+            "WebcastLinkMicBattle" => TikTokEvent::LinkMicBattle(typed!(
+                WebcastLinkMicBattle,
+                LinkMicBattleMessage,
+                "WebcastLinkMicBattle"
+            )),
+            "WebcastLinkMicArmies" => TikTokEvent::LinkMicArmies(typed!(
+                WebcastLinkMicArmies,
+                LinkMicArmiesMessage,
+                "WebcastLinkMicArmies"
+            )),
+            "WebcastLiveIntroMessage" => TikTokEvent::LiveIntro(typed!(
+                WebcastLiveIntroMessage,
+                LiveIntroMessage,
+                "WebcastLiveIntroMessage"
+            )),
+            "WebcastRankUpdateMessage" => TikTokEvent::RankUpdate(typed!(
+                WebcastRankUpdateMessage,
+                RankUpdateMessage,
+                "WebcastRankUpdateMessage"
+            )),
             "WebcastPollMessage" => {
                 let message = typed!(WebcastPollMessage, PollMessage, "WebcastPollMessage");
                 let title = self.poll_title(&message.message);
                 TikTokEvent::Poll(PollEvent { message, title })
             }
-            "WebcastGoalUpdateMessage" => TikTokEvent::GoalUpdate(typed!(WebcastGoalUpdateMessage, GoalUpdateMessage, "WebcastGoalUpdateMessage")),
-            "WebcastRoomMessage" => TikTokEvent::Room(typed!(WebcastRoomMessage, RoomMessage, "WebcastRoomMessage")),
-            "WebcastBarrageMessage" => TikTokEvent::Barrage(typed!(WebcastBarrageMessage, BarrageMessage, "WebcastBarrageMessage")),
+            "WebcastGoalUpdateMessage" => TikTokEvent::GoalUpdate(typed!(
+                WebcastGoalUpdateMessage,
+                GoalUpdateMessage,
+                "WebcastGoalUpdateMessage"
+            )),
+            "WebcastRoomMessage" => TikTokEvent::Room(typed!(
+                WebcastRoomMessage,
+                RoomMessage,
+                "WebcastRoomMessage"
+            )),
+            "WebcastBarrageMessage" => TikTokEvent::Barrage(typed!(
+                WebcastBarrageMessage,
+                BarrageMessage,
+                "WebcastBarrageMessage"
+            )),
             "WebcastImDeleteMessage" => {
-                let message = typed!(WebcastImDeleteMessage, ImDeleteMessage, "WebcastImDeleteMessage");
+                let message = typed!(
+                    WebcastImDeleteMessage,
+                    ImDeleteMessage,
+                    "WebcastImDeleteMessage"
+                );
                 let ids = message.message.delete_msg_ids.clone();
                 if ids.is_empty() {
                     TikTokEvent::ImDelete(DeleteEvent {
@@ -461,9 +532,21 @@ impl Decoder {
                     return true;
                 }
             }
-            "WebcastInRoomBannerMessage" => TikTokEvent::InRoomBanner(typed!(WebcastInRoomBannerMessage, InRoomBannerMessage, "WebcastInRoomBannerMessage")),
-            "WebcastCaptionMessage" => TikTokEvent::Caption(typed!(WebcastCaptionMessage, CaptionMessage, "WebcastCaptionMessage")),
-            "WebcastSystemMessage" => TikTokEvent::System(typed!(WebcastSystemMessage, SystemMessage, "WebcastSystemMessage")),
+            "WebcastInRoomBannerMessage" => TikTokEvent::InRoomBanner(typed!(
+                WebcastInRoomBannerMessage,
+                InRoomBannerMessage,
+                "WebcastInRoomBannerMessage"
+            )),
+            "WebcastCaptionMessage" => TikTokEvent::Caption(typed!(
+                WebcastCaptionMessage,
+                CaptionMessage,
+                "WebcastCaptionMessage"
+            )),
+            "WebcastSystemMessage" => TikTokEvent::System(typed!(
+                WebcastSystemMessage,
+                SystemMessage,
+                "WebcastSystemMessage"
+            )),
             _ => self.unknown(base, now, None),
         };
         out.push(event);
@@ -545,10 +628,7 @@ impl Decoder {
         }
         // Timeouts run on arrival times: TikTok's creation times come from another clock.
         let time = now;
-        let best = self
-            .streaks
-            .get(&key)
-            .map_or(count, |s| s.count.max(count));
+        let best = self.streaks.get(&key).map_or(count, |s| s.count.max(count));
         if finished {
             self.streaks.remove(&key);
             self.ended_streaks.insert(streak_id(key));
@@ -563,6 +643,7 @@ impl Decoder {
                 streak: GiftStreak::InProgress,
                 count: best,
             }));
+            self.oldest_streak = Some(self.oldest_streak.map_or(time, |t| t.min(time)));
             self.streaks.insert(
                 key,
                 Streak {

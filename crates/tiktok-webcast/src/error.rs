@@ -139,7 +139,7 @@ pub enum Error {
     },
     /// The WebSocket failed.
     #[error("the WebSocket failed")]
-    WebSocket(#[source] live_http::ws::WsError),
+    WebSocket(#[source] Box<live_http::ws::WsError>),
     /// A frame or payload could not be decoded.
     #[error("decoding failed")]
     Codec(#[source] CodecError),
@@ -177,10 +177,12 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } | Error::WebSocket(_) => true,
-            Error::Http { source, .. } => !matches!(
-                source.kind(),
-                live_http::ErrorKind::InvalidRequest | live_http::ErrorKind::Decode
-            ) && source.status().is_none_or(|s| s >= 500),
+            Error::Http { source, .. } => {
+                !matches!(
+                    source.kind(),
+                    live_http::ErrorKind::InvalidRequest | live_http::ErrorKind::Decode
+                ) && source.status().is_none_or(|s| s >= 500)
+            }
             _ => false,
         }
     }

@@ -95,10 +95,15 @@ impl EulerClientBuilder {
             .timeout(self.timeout)
             .retry_policy(self.retry)
             .classifier(crate::rest::envelope_classifier)
-            .user_agent(concat!("live-sdk-tiktok-webcast/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!(
+                "live-sdk-tiktok-webcast/",
+                env!("CARGO_PKG_VERSION")
+            ));
         builder = match &self.auth {
             EulerAuth::None => builder,
-            EulerAuth::ApiKeyHeader(key) => builder.auth(Auth::header_key("x-api-key", key.clone())),
+            EulerAuth::ApiKeyHeader(key) => {
+                builder.auth(Auth::header_key("x-api-key", key.clone()))
+            }
             EulerAuth::ApiKeyQuery(key) => builder.auth(Auth::query_key("apiKey", key.clone())),
             EulerAuth::Jwt(jwt) => builder.auth(Auth::header_key("x-jwt-key", jwt.clone())),
         };
@@ -586,8 +591,12 @@ impl EulerClient {
         });
         let mut builder = self.http.post("/webcast/chat").json(&body);
         builder = match &request.session {
-            Some(SessionAuth::Cookie(cookie)) => builder.secret_header("x-cookie-header", cookie.clone()),
-            Some(SessionAuth::OAuth(token)) => builder.secret_header("x-oauth-token", token.clone()),
+            Some(SessionAuth::Cookie(cookie)) => {
+                builder.secret_header("x-cookie-header", cookie.clone())
+            }
+            Some(SessionAuth::OAuth(token)) => {
+                builder.secret_header("x-oauth-token", token.clone())
+            }
             None => builder,
         };
         builder.send_json().await.map_err(Self::err)

@@ -477,10 +477,18 @@ impl TikTokEvent {
                         .start_content
                         .as_ref()
                         .map(|s| &s.option_list)
-                        .or(message.update_votes_content.as_ref().map(|u| &u.option_list))
+                        .or(message
+                            .update_votes_content
+                            .as_ref()
+                            .map(|u| &u.option_list))
                         .map(|list| {
                             list.iter()
-                                .map(|o| PollOption::new(o.display_content.clone(), o.votes.max(0) as u64))
+                                .map(|o| {
+                                    PollOption::new(
+                                        o.display_content.clone(),
+                                        o.votes.max(0) as u64,
+                                    )
+                                })
                                 .collect::<Vec<_>>()
                         })
                         .unwrap_or_default();

@@ -23,8 +23,8 @@ mod client;
 pub mod codec;
 mod decoder;
 mod error;
-mod event;
 pub mod euler;
+mod event;
 pub mod messages;
 mod rest;
 pub mod room;
@@ -34,16 +34,16 @@ pub mod tikhub;
 /// The generated protobuf structs (crate-private: prost types stay out of the public API).
 pub(crate) use generated::proto::webcast as proto;
 
-pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};
 pub use client::{
     DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice, TikTokClient,
     TikTokClientBuilder, TikTokStream,
 };
+pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};
 pub use error::{Error, Service};
-pub use signer::{Bootstrap, BootstrapRequest, Signer};
 pub use event::{
     DeleteEvent, GiftEvent, GiftStreak, Lifecycle, LikeEvent, Message, PollEvent, SocialEvent,
     SocialKind, TikTokEvent, UnknownMessage, ViewerCountEvent,
 };
 /// TikHub's live-info model, generated from `fixtures/tikhub/live_info.json`.
 pub use generated::tikhub_live_info as tikhub_model;
+pub use signer::{Bootstrap, BootstrapRequest, Signer};

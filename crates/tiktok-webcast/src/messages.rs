@@ -183,7 +183,10 @@ wire_enum! {
 impl ControlAction {
     /// True for actions 3 and 4: the stream is over.
     pub fn is_end(self) -> bool {
-        matches!(self, ControlAction::StreamEnded | ControlAction::StreamSuspended)
+        matches!(
+            self,
+            ControlAction::StreamEnded | ControlAction::StreamSuspended
+        )
     }
 }
 
@@ -1121,7 +1124,9 @@ impl TikTokUser {
 
     /// Follow status 2: the user and the streamer follow each other.
     pub fn is_friend(&self) -> bool {
-        self.follow_info.as_ref().is_some_and(|f| f.follow_status >= 2)
+        self.follow_info
+            .as_ref()
+            .is_some_and(|f| f.follow_status >= 2)
     }
 
     /// Converts to the unified user: `name` the handle, `display_name` the nickname.

@@ -44,13 +44,22 @@ pub struct RoomInfo {
 /// `@alice`, `https://www.tiktok.com/@alice/live` → `alice`.
 pub fn normalize_unique_id(input: &str) -> Result<String, Error> {
     let mut id = input.trim();
-    for prefix in ["https://www.tiktok.com/", "http://www.tiktok.com/", "www.tiktok.com/", "tiktok.com/"] {
+    for prefix in [
+        "https://www.tiktok.com/",
+        "http://www.tiktok.com/",
+        "www.tiktok.com/",
+        "tiktok.com/",
+    ] {
         if let Some(rest) = id.strip_prefix(prefix) {
             id = rest;
         }
     }
     let id = id.strip_suffix("/live").unwrap_or(id);
-    let id = id.strip_prefix('@').unwrap_or(id).trim().trim_end_matches('/');
+    let id = id
+        .strip_prefix('@')
+        .unwrap_or(id)
+        .trim()
+        .trim_end_matches('/');
     if id.is_empty() || id.contains(['/', '?', '#', ' ', '&']) {
         return Err(Error::InvalidUniqueId(input.to_owned()));
     }
@@ -106,13 +115,13 @@ impl RoomLookup {
     /// the next.
     pub async fn resolve(&self, unique_id: &str) -> Result<RoomInfo, Error> {
         let unique_id = normalize_unique_id(unique_id)?;
-        let mut last_error = match self.from_web_api(&unique_id).await {
+        let mut last_error = match self.ask_web_api(&unique_id).await {
             Ok(room) => return Ok(room),
             Err(e @ (Error::UserNotFound { .. } | Error::UserOffline { .. })) => return Err(e),
             Err(e) => e,
         };
         tracing::debug!(error = %last_error, "room id: web API failed, trying the live page");
-        match self.from_live_page(&unique_id).await {
+        match self.read_live_page(&unique_id).await {
             Ok(room) => return Ok(room),
             Err(e @ (Error::UserNotFound { .. } | Error::UserOffline { .. })) => return Err(e),
             Err(e) => last_error = e,
@@ -136,7 +145,7 @@ impl RoomLookup {
         Err(last_error)
     }
 
-    async fn from_web_api(&self, unique_id: &str) -> Result<RoomInfo, Error> {
+    async fn ask_web_api(&self, unique_id: &str) -> Result<RoomInfo, Error> {
         let response = self
             .web
             .get("/api-live/user/room/")
@@ -189,7 +198,7 @@ impl RoomLookup {
         }
     }
 
-    async fn from_live_page(&self, unique_id: &str) -> Result<RoomInfo, Error> {
+    async fn read_live_page(&self, unique_id: &str) -> Result<RoomInfo, Error> {
         let response = self
             .web
             .get(&format!("/@{unique_id}/live"))
@@ -201,7 +210,8 @@ impl RoomLookup {
             url: response.url().to_owned(),
             reason: reason.to_owned(),
         };
-        let state = sigi_state(&html).ok_or_else(|| blocked("no SIGI_STATE in the live page (captcha or firewall?)"))?;
+        let state = sigi_state(&html)
+            .ok_or_else(|| blocked("no SIGI_STATE in the live page (captcha or firewall?)"))?;
         let state: Value =
             serde_json::from_str(state).map_err(|_| blocked("SIGI_STATE is not JSON"))?;
         let Some(info) = state.pointer("/LiveRoom/liveRoomUserInfo") else {
@@ -300,7 +310,13 @@ mod tests {
 
     #[test]
     fn normalises_unique_ids() {
-        for input in ["alice_01", "@alice_01", " @alice_01 ", "https://www.tiktok.com/@alice_01/live", "https://www.tiktok.com/@alice_01"] {
+        for input in [
+            "alice_01",
+            "@alice_01",
+            " @alice_01 ",
+            "https://www.tiktok.com/@alice_01/live",
+            "https://www.tiktok.com/@alice_01",
+        ] {
             assert_eq!(normalize_unique_id(input).unwrap(), "alice_01", "{input}");
         }
         for bad in ["", "@", "a b", "a/b"] {
@@ -310,7 +326,8 @@ mod tests {
 
     #[test]
     fn finds_sigi_state() {
-        let html = r#"<html><script id="SIGI_STATE" type="application/json">{"a":1}</script></html>"#;
+        let html =
+            r#"<html><script id="SIGI_STATE" type="application/json">{"a":1}</script></html>"#;
         assert_eq!(sigi_state(html), Some(r#"{"a":1}"#));
         assert_eq!(sigi_state("<html>Please wait...</html>"), None);
     }

@@ -162,7 +162,9 @@ impl Envelope {
 
     /// The strict generated model of a live-info answer (fails when a field it expects is
     /// missing: prefer the accessors for data that varies).
-    pub fn live_info_model(&self) -> Result<crate::tikhub_model::LiveInfoResponse, serde_json::Error> {
+    pub fn live_info_model(
+        &self,
+    ) -> Result<crate::tikhub_model::LiveInfoResponse, serde_json::Error> {
         let mut object = self.extra.clone();
         object.insert("code".into(), self.code.into());
         if let Some(msg) = &self.msg {

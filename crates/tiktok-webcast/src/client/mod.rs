@@ -376,7 +376,9 @@ impl TikTokClient {
         if self.options.check_room_info {
             match self.lookup.check_room(&room_id, &self.room).await {
                 Ok(()) => {}
-                Err(e @ (Error::AgeRestricted { .. } | Error::UserOffline { .. })) => return Err(e),
+                Err(e @ (Error::AgeRestricted { .. } | Error::UserOffline { .. })) => {
+                    return Err(e);
+                }
                 Err(e) => tracing::debug!(error = %e, "room info check failed; connecting anyway"),
             }
         }

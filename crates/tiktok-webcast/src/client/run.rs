@@ -165,14 +165,15 @@ impl Runner {
             .await
             .map_err(|e| {
                 if e.kind() == WsErrorKind::Rejected {
-                    let header = |name: &str| e.headers().and_then(|h| h.get(name)).map(str::to_owned);
+                    let header =
+                        |name: &str| e.headers().and_then(|h| h.get(name)).map(str::to_owned);
                     Error::HandshakeRejected {
                         status: e.status().unwrap_or_default(),
                         handshake_status: header("handshake-status"),
                         message: header("handshake-msg"),
                     }
                 } else {
-                    Error::WebSocket(e)
+                    Error::WebSocket(Box::new(e))
                 }
             })?;
         let heartbeat = options
@@ -190,7 +191,7 @@ impl Runner {
             random_enter_unique_id(),
         )))
         .await
-        .map_err(Error::WebSocket)?;
+        .map_err(|e| Error::WebSocket(Box::new(e)))?;
         self.heartbeat_seq = 0;
         tracing::debug!(room = %self.client.room, room_id = %self.room_id, url = %ws.url(), ?heartbeat, "webcast connected");
         Ok(Session {
@@ -444,7 +445,10 @@ mod tests {
 
     #[test]
     fn reads_the_ping_interval() {
-        assert_eq!(ping_interval("ping-interval=7; foo=bar"), Some(Duration::from_secs(7)));
+        assert_eq!(
+            ping_interval("ping-interval=7; foo=bar"),
+            Some(Duration::from_secs(7))
+        );
         assert_eq!(ping_interval("foo=1"), None);
         assert_eq!(ping_interval("ping-interval=x"), None);
     }

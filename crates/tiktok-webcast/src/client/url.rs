@@ -57,7 +57,10 @@ pub(crate) fn websocket_url(parts: &UrlParts<'_>) -> String {
         ("sup_ws_ds_opt", "1"),
         ("did_rule", "3"),
         ("client_enter", "1"),
-        ("heartbeat_duration", if parts.direct { "10000" } else { "0" }),
+        (
+            "heartbeat_duration",
+            if parts.direct { "10000" } else { "0" },
+        ),
         ("resp_content_type", "protobuf"),
         ("history_comment_count", "6"),
         ("compress", "gzip"),
@@ -67,7 +70,10 @@ pub(crate) fn websocket_url(parts: &UrlParts<'_>) -> String {
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     params.push(("last_rtt".to_owned(), format!("{:.3}", parts.last_rtt)));
-    for (name, value) in [("cursor", parts.cursor), ("internal_ext", parts.internal_ext)] {
+    for (name, value) in [
+        ("cursor", parts.cursor),
+        ("internal_ext", parts.internal_ext),
+    ] {
         if !value.is_empty() {
             params.push((name.to_owned(), value.to_owned()));
         }
@@ -85,7 +91,11 @@ pub(crate) fn websocket_url(parts: &UrlParts<'_>) -> String {
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect();
-    let separator = if parts.push_server.contains('?') { '&' } else { '?' };
+    let separator = if parts.push_server.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     format!(
         "{}{separator}{}&version_code=270000",
         parts.push_server,
@@ -94,9 +104,17 @@ pub(crate) fn websocket_url(parts: &UrlParts<'_>) -> String {
 }
 
 /// Cookie names that carry a logged-in session: never forwarded to the WebSocket.
-const SESSION_COOKIES: [&str; 5] = ["sessionid", "sessionid_ss", "sid_tt", "sid_guard", "tt-target-idc"];
+const SESSION_COOKIES: [&str; 5] = [
+    "sessionid",
+    "sessionid_ss",
+    "sid_tt",
+    "sid_guard",
+    "tt-target-idc",
+];
 /// `Set-Cookie` attributes, which are not cookies.
-const ATTRIBUTES: [&str; 7] = ["path", "domain", "expires", "max-age", "samesite", "secure", "httponly"];
+const ATTRIBUTES: [&str; 7] = [
+    "path", "domain", "expires", "max-age", "samesite", "secure", "httponly",
+];
 
 /// The `Cookie` header from a cookie string such as `X-Set-TT-Cookie` (`a=1; b=2`, possibly
 /// with `Set-Cookie` attributes), without session cookies.
@@ -139,15 +157,28 @@ mod tests {
             direct: false,
             last_rtt: 150.1234,
         });
-        assert!(url.starts_with("wss://push.example/ws/?version_code=180800&"), "{url}");
+        assert!(
+            url.starts_with("wss://push.example/ws/?version_code=180800&"),
+            "{url}"
+        );
         assert!(url.ends_with("&version_code=270000"), "{url}");
-        assert!(url.contains("&user_agent=Mozilla%2F5.0%20%28X11%29&"), "{url}");
-        assert!(url.contains("&browser_version=5.0%20%28Windows%20NT%2010.0%29&"), "{url}");
+        assert!(
+            url.contains("&user_agent=Mozilla%2F5.0%20%28X11%29&"),
+            "{url}"
+        );
+        assert!(
+            url.contains("&browser_version=5.0%20%28Windows%20NT%2010.0%29&"),
+            "{url}"
+        );
         assert!(url.contains("&room_id=99&"), "{url}");
         assert!(!url.contains("empty="), "{url}");
         assert!(url.contains("&internal_ext=x%3D1%7Cy"), "{url}");
         assert!(url.contains("&last_rtt=150.123&"), "{url}");
-        assert_eq!(url.matches("version_code=").count(), 3, "update_version_code too: {url}");
+        assert_eq!(
+            url.matches("version_code=").count(),
+            3,
+            "update_version_code too: {url}"
+        );
     }
 
     #[test]

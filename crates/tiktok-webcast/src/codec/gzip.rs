@@ -157,6 +157,9 @@ mod tests {
         corrupt[n - 6] ^= 0xff;
         assert!(inflater.gunzip(&corrupt, 1 << 20).is_err());
         // And it still works afterwards.
-        assert_eq!(inflater.gunzip(&good, 1 << 20).unwrap(), b"some payload that is long enough");
+        assert_eq!(
+            inflater.gunzip(&good, 1 << 20).unwrap(),
+            b"some payload that is long enough"
+        );
     }
 }

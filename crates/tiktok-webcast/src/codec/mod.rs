@@ -102,11 +102,16 @@ impl PushFrame {
     /// Decodes a push frame (one WebSocket binary message). Zero-copy: the payload shares
     /// `bytes`.
     pub fn decode(bytes: Bytes) -> Result<PushFrame, CodecError> {
-        let frame = proto::PushFrame::decode(bytes).map_err(|e| CodecError::Frame(e.to_string()))?;
+        let frame =
+            proto::PushFrame::decode(bytes).map_err(|e| CodecError::Frame(e.to_string()))?;
         Ok(PushFrame {
             seq_id: frame.seq_id,
             log_id: frame.log_id,
-            headers: frame.headers.into_iter().map(|h| (h.key, h.value)).collect(),
+            headers: frame
+                .headers
+                .into_iter()
+                .map(|h| (h.key, h.value))
+                .collect(),
             payload_encoding: frame.payload_encoding,
             payload_type: PayloadType::parse(&frame.payload_type),
             payload: frame.payload,
@@ -186,7 +191,11 @@ mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+        bytes
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
@@ -207,7 +216,10 @@ mod tests {
             (message.room_id, message.live_id, message.identity.as_str()),
             (7, 12, "audience")
         );
-        assert_eq!((message.enter_unique_id, message.filter_welcome_msg.as_str()), (42, "0"));
+        assert_eq!(
+            (message.enter_unique_id, message.filter_welcome_msg.as_str()),
+            (42, "0")
+        );
         assert!(random_enter_unique_id() > 0);
     }
 }

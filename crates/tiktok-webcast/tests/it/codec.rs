@@ -93,7 +93,11 @@ fn acks_echo_log_id_and_internal_ext() {
     let mut d = decoder();
     let mut out = Vec::new();
     let outcome = d
-        .push_frame(Bytes::from(batch.frame()), Timestamp::from_unix_millis(0), &mut out)
+        .push_frame(
+            Bytes::from(batch.frame()),
+            Timestamp::from_unix_millis(0),
+            &mut out,
+        )
         .unwrap();
     let ack = outcome.ack.expect("an ack");
     assert_eq!(
@@ -111,7 +115,10 @@ fn heartbeat_echoes_and_enter_responses_are_not_events() {
     let mut out = Vec::new();
     for (frame, kind) in [
         (control_frame("hb", b""), PayloadType::Heartbeat),
-        (control_frame("im_enter_room_resp", b"\x08\x01"), PayloadType::EnterRoomResponse),
+        (
+            control_frame("im_enter_room_resp", b"\x08\x01"),
+            PayloadType::EnterRoomResponse,
+        ),
     ] {
         let outcome = d
             .push_frame(Bytes::from(frame), Timestamp::from_unix_millis(0), &mut out)
@@ -130,14 +137,21 @@ fn bombs_and_garbage_are_typed_errors_and_the_decoder_goes_on() {
     let mut out = Vec::new();
     let now = Timestamp::from_unix_millis(0);
     let bomb = gzip_bomb_frame(1, 64 << 20);
-    assert!(bomb.len() < 200_000, "the bomb is small on the wire: {}", bomb.len());
+    assert!(
+        bomb.len() < 200_000,
+        "the bomb is small on the wire: {}",
+        bomb.len()
+    );
     assert_eq!(
         d.push_frame(Bytes::from(bomb), now, &mut out),
         Err(CodecError::TooLarge { limit: 1 << 20 })
     );
     let good = Batch::new("c", vec![room().chat(1, &alice(), "still here")]).frame();
     let truncated = &good[..good.len() - 10];
-    assert!(d.push_frame(Bytes::copy_from_slice(truncated), now, &mut out).is_err());
+    assert!(
+        d.push_frame(Bytes::copy_from_slice(truncated), now, &mut out)
+            .is_err()
+    );
     assert!(matches!(
         d.push_frame(Bytes::from_static(b"\xff\xff\xff"), now, &mut out),
         Err(CodecError::Frame(_))
@@ -173,7 +187,10 @@ fn a_broken_known_message_becomes_unknown_without_losing_the_batch() {
     let TikTokEvent::Unknown(unknown) = &events[1] else {
         panic!()
     };
-    assert_eq!((unknown.method(), unknown.payload()), ("WebcastAISummaryMessage", &[1u8, 2, 3][..]));
+    assert_eq!(
+        (unknown.method(), unknown.payload()),
+        ("WebcastAISummaryMessage", &[1u8, 2, 3][..])
+    );
     assert_eq!(unknown.decode_error(), None);
     let line = events[1].to_live_event().unwrap();
     assert_eq!(line.kind.as_str(), "other");

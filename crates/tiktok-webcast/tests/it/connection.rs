@@ -7,7 +7,10 @@ use live_testkit::tiktok::{
     Batch, ClientFrame, EmulatorConfig, LookupMode, PushStep, RoomState, TikTokEmulator,
     gzip_bomb_frame,
 };
-use tiktok_webcast::{Error, ReconnectPolicy, SignerChoice, TikTokClient, TikTokClientBuilder, TikTokEvent, TikTokStream};
+use tiktok_webcast::{
+    Error, ReconnectPolicy, SignerChoice, TikTokClient, TikTokClientBuilder, TikTokEvent,
+    TikTokStream,
+};
 
 use crate::{alice, bob, room};
 
@@ -48,7 +51,9 @@ fn summary(events: &[TikTokEvent]) -> Vec<String> {
             TikTokEvent::Chat(c) => format!("chat:{}", c.message().content),
             TikTokEvent::Connected(_) => "connected".to_owned(),
             TikTokEvent::Reconnecting(_) => "reconnecting".to_owned(),
-            TikTokEvent::Disconnected(l) => format!("disconnected:{}", l.reason.clone().unwrap_or_default()),
+            TikTokEvent::Disconnected(l) => {
+                format!("disconnected:{}", l.reason.clone().unwrap_or_default())
+            }
             other => other
                 .to_live_event()
                 .map_or_else(|| "-".to_owned(), |l| l.kind.as_str().to_owned()),
@@ -61,9 +66,18 @@ fn summary(events: &[TikTokEvent]) -> Vec<String> {
 async fn enters_heartbeats_acks_dedups_and_stops_at_stream_end() {
     let r = room();
     let mut config = config();
-    config.fetches = vec![Batch::new("c-0", vec![r.chat(1, &alice(), "one"), r.chat(2, &bob(), "two")])];
+    config.fetches = vec![Batch::new(
+        "c-0",
+        vec![r.chat(1, &alice(), "one"), r.chat(2, &bob(), "two")],
+    )];
     config.scripts = vec![vec![
-        PushStep::Batch(Batch::new("c-1", vec![r.chat(2, &bob(), "two"), r.chat(3, &alice(), "three")]).with_ack(11)),
+        PushStep::Batch(
+            Batch::new(
+                "c-1",
+                vec![r.chat(2, &bob(), "two"), r.chat(3, &alice(), "three")],
+            )
+            .with_ack(11),
+        ),
         PushStep::Sleep(Duration::from_secs(25)),
         PushStep::Batch(Batch::new("c-2", vec![r.control(4, 3)])),
     ]];
@@ -73,15 +87,31 @@ async fn enters_heartbeats_acks_dedups_and_stops_at_stream_end() {
     let events = collect(stream).await;
     assert_eq!(
         summary(&events),
-        ["connected", "chat:one", "chat:two", "chat:three", "stream_end", "disconnected:stream ended"]
+        [
+            "connected",
+            "chat:one",
+            "chat:two",
+            "chat:three",
+            "stream_end",
+            "disconnected:stream ended"
+        ]
     );
     assert_eq!(events[1].room(), "alice_01");
 
     let frames = emu.received();
-    let ClientFrame::EnterRoom { room_id, enter_unique_id, live_id, identity } = &frames[0].frame else {
+    let ClientFrame::EnterRoom {
+        room_id,
+        enter_unique_id,
+        live_id,
+        identity,
+    } = &frames[0].frame
+    else {
         panic!("the first frame must enter the room: {frames:?}")
     };
-    assert_eq!((*room_id, *live_id, identity.as_str()), (7_300_000_000_000_000_001, 12, "audience"));
+    assert_eq!(
+        (*room_id, *live_id, identity.as_str()),
+        (7_300_000_000_000_000_001, 12, "audience")
+    );
     assert!(*enter_unique_id > 0);
     let heartbeats: Vec<_> = frames
         .iter()
@@ -93,21 +123,39 @@ async fn enters_heartbeats_acks_dedups_and_stops_at_stream_end() {
     assert!(heartbeats.len() >= 3, "{heartbeats:?}");
     for (i, pair) in heartbeats.windows(2).enumerate() {
         assert_eq!(pair[1].1, pair[0].1 + 1, "sequence numbers count up");
-        assert_eq!(pair[1].2 - pair[0].2, Duration::from_secs(10), "heartbeat {i}");
+        assert_eq!(
+            pair[1].2 - pair[0].2,
+            Duration::from_secs(10),
+            "heartbeat {i}"
+        );
         assert_eq!(pair[0].0, 7_300_000_000_000_000_001);
     }
     assert!(frames.iter().any(|f| matches!(&f.frame, ClientFrame::Ack { log_id: 11, internal_ext } if internal_ext.contains("c-1"))));
-    assert!(emu.closes().is_empty(), "the server had no reason to close: {:?}", emu.closes());
+    assert!(
+        emu.closes().is_empty(),
+        "the server had no reason to close: {:?}",
+        emu.closes()
+    );
 
     let fetch = &emu.fetches()[0];
     let handshake = &emu.push.connections()[0].request;
-    assert_eq!(handshake.header("user-agent"), fetch.query_param("user_agent").as_deref(), "one user agent");
+    assert_eq!(
+        handshake.header("user-agent"),
+        fetch.query_param("user_agent").as_deref(),
+        "one user agent"
+    );
     assert_eq!(handshake.query_params("version_code"), ["180800", "270000"]);
     assert_eq!(handshake.query_param("room_id").as_deref(), Some(ROOM));
     assert_eq!(handshake.query_param("cursor").as_deref(), Some("c-0"));
-    assert_eq!(handshake.query_param("signature").as_deref(), Some("emu-sig-0"));
+    assert_eq!(
+        handshake.query_param("signature").as_deref(),
+        Some("emu-sig-0")
+    );
     let cookie = handshake.header("cookie").unwrap();
-    assert!(cookie.starts_with("ttwid=") && cookie.contains("tt_csrf_token=emu-csrf"), "{cookie}");
+    assert!(
+        cookie.starts_with("ttwid=") && cookie.contains("tt_csrf_token=emu-csrf"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Path"), "{cookie}");
 }
 
@@ -115,7 +163,10 @@ async fn enters_heartbeats_acks_dedups_and_stops_at_stream_end() {
 async fn the_servers_handshake_options_set_the_heartbeat() {
     let mut config = config();
     config.ping_interval_secs = Some(3);
-    config.scripts = vec![vec![PushStep::Sleep(Duration::from_secs(10)), PushStep::Batch(Batch::new("c", vec![room().control(1, 3)]))]];
+    config.scripts = vec![vec![
+        PushStep::Sleep(Duration::from_secs(10)),
+        PushStep::Batch(Batch::new("c", vec![room().control(1, 3)])),
+    ]];
     let emu = TikTokEmulator::start(config).await.unwrap();
     collect(client(&emu, "alice_01").connect().await.unwrap()).await;
     let at: Vec<_> = emu
@@ -136,16 +187,35 @@ async fn reconnects_with_the_last_cursor_and_counts_a_streak_once_across_the_dro
     config.fetches = vec![
         Batch::new("c-0", vec![r.chat(1, &alice(), "one")]),
         // The resumed bootstrap repeats what was already delivered.
-        Batch::new("c-2", vec![r.chat(2, &bob(), "two"), r.gift(21, &bob(), rose, 3, false, 77)]),
+        Batch::new(
+            "c-2",
+            vec![
+                r.chat(2, &bob(), "two"),
+                r.gift(21, &bob(), rose, 3, false, 77),
+            ],
+        ),
     ];
     config.scripts = vec![
         vec![
-            PushStep::Batch(Batch::new("c-2", vec![r.chat(2, &bob(), "two"), r.gift(20, &bob(), rose, 2, false, 77), r.gift(21, &bob(), rose, 3, false, 77)])),
+            PushStep::Batch(Batch::new(
+                "c-2",
+                vec![
+                    r.chat(2, &bob(), "two"),
+                    r.gift(20, &bob(), rose, 2, false, 77),
+                    r.gift(21, &bob(), rose, 3, false, 77),
+                ],
+            )),
             PushStep::Sleep(Duration::from_secs(1)),
             PushStep::Drop,
         ],
         vec![
-            PushStep::Batch(Batch::new("c-3", vec![r.chat(3, &alice(), "three"), r.gift(22, &bob(), rose, 5, true, 77)])),
+            PushStep::Batch(Batch::new(
+                "c-3",
+                vec![
+                    r.chat(3, &alice(), "three"),
+                    r.gift(22, &bob(), rose, 5, true, 77),
+                ],
+            )),
             PushStep::Batch(Batch::new("c-4", vec![r.control(4, 3)])),
         ],
     ];
@@ -153,16 +223,41 @@ async fn reconnects_with_the_last_cursor_and_counts_a_streak_once_across_the_dro
     let events = collect(client(&emu, "alice_01").connect().await.unwrap()).await;
     assert_eq!(
         summary(&events),
-        ["connected", "chat:one", "chat:two", "reconnecting", "connected", "chat:three", "gift", "stream_end", "disconnected:stream ended"]
+        [
+            "connected",
+            "chat:one",
+            "chat:two",
+            "reconnecting",
+            "connected",
+            "chat:three",
+            "gift",
+            "stream_end",
+            "disconnected:stream ended"
+        ]
     );
-    let gift = events.iter().find_map(|e| e.to_live_event().filter(|l| l.kind.as_str() == "gift")).unwrap();
-    let live_model::EventKind::Gift(gift) = gift.kind else { panic!() };
+    let gift = events
+        .iter()
+        .find_map(|e| e.to_live_event().filter(|l| l.kind.as_str() == "gift"))
+        .unwrap();
+    let live_model::EventKind::Gift(gift) = gift.kind else {
+        panic!()
+    };
     assert_eq!(gift.count, 5);
     let fetches = emu.fetches();
     assert_eq!(fetches.len(), 2);
     assert_eq!(fetches[0].query_param("cursor"), None);
-    assert_eq!(fetches[1].query_param("cursor").as_deref(), Some("c-2"), "resumed from the last cursor");
-    assert_eq!(emu.push.connections()[1].request.query_param("cursor").as_deref(), Some("c-2"));
+    assert_eq!(
+        fetches[1].query_param("cursor").as_deref(),
+        Some("c-2"),
+        "resumed from the last cursor"
+    );
+    assert_eq!(
+        emu.push.connections()[1]
+            .request
+            .query_param("cursor")
+            .as_deref(),
+        Some("c-2")
+    );
     let lifecycle = events
         .iter()
         .find_map(|e| match e {
@@ -176,12 +271,33 @@ async fn reconnects_with_the_last_cursor_and_counts_a_streak_once_across_the_dro
 #[tokio::test(start_paused = true)]
 async fn a_silent_server_is_detected_and_left() {
     let mut config = config();
-    config.scripts = vec![vec![PushStep::Silence], vec![PushStep::Batch(Batch::new("c", vec![room().control(1, 4)]))]];
+    config.scripts = vec![
+        vec![PushStep::Silence],
+        vec![PushStep::Batch(Batch::new("c", vec![room().control(1, 4)]))],
+    ];
     let emu = TikTokEmulator::start(config).await.unwrap();
     let started = tokio::time::Instant::now();
-    let events = collect(client(&emu, "alice_01").stale_timeout(Duration::from_secs(30)).connect().await.unwrap()).await;
-    assert_eq!(summary(&events), ["connected", "reconnecting", "connected", "stream_end", "disconnected:stream ended"]);
-    let TikTokEvent::Reconnecting(lifecycle) = &events[1] else { panic!() };
+    let events = collect(
+        client(&emu, "alice_01")
+            .stale_timeout(Duration::from_secs(30))
+            .connect()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        summary(&events),
+        [
+            "connected",
+            "reconnecting",
+            "connected",
+            "stream_end",
+            "disconnected:stream ended"
+        ]
+    );
+    let TikTokEvent::Reconnecting(lifecycle) = &events[1] else {
+        panic!()
+    };
     assert_eq!(lifecycle.reason.as_deref(), Some("no frame for 30s"));
     assert!(started.elapsed() >= Duration::from_secs(30));
 }
@@ -199,7 +315,15 @@ async fn bombs_and_truncated_frames_are_skipped_and_the_stream_goes_on() {
     ]];
     let emu = TikTokEmulator::start(config).await.unwrap();
     let events = collect(client(&emu, "alice_01").connect().await.unwrap()).await;
-    assert_eq!(summary(&events), ["connected", "chat:survivor", "stream_end", "disconnected:stream ended"]);
+    assert_eq!(
+        summary(&events),
+        [
+            "connected",
+            "chat:survivor",
+            "stream_end",
+            "disconnected:stream ended"
+        ]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -209,23 +333,47 @@ async fn a_refused_handshake_is_a_typed_error() {
     let emu = TikTokEmulator::start(config).await.unwrap();
     let error = client(&emu, "alice_01").connect().await.unwrap_err();
     assert!(error.to_string().contains("DEVICE_BLOCKED"), "{error}");
-    let Error::HandshakeRejected { status, handshake_status, message } = &error else { panic!("{error:?}") };
-    assert_eq!((*status, handshake_status.as_deref(), message.as_deref()), (200, Some("415"), Some("DEVICE_BLOCKED")));
+    let Error::HandshakeRejected {
+        status,
+        handshake_status,
+        message,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (*status, handshake_status.as_deref(), message.as_deref()),
+        (200, Some("415"), Some("DEVICE_BLOCKED"))
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn lookups_report_not_found_offline_and_age_restriction() {
     let mut config = config();
     config.rooms.insert("sleepy".into(), RoomState::Offline);
-    config.rooms.insert("adults".into(), RoomState::AgeRestricted { room_id: "7300000000000000009".into() });
+    config.rooms.insert(
+        "adults".into(),
+        RoomState::AgeRestricted {
+            room_id: "7300000000000000009".into(),
+        },
+    );
     let emu = TikTokEmulator::start(config).await.unwrap();
     let error = client(&emu, "nobody_here").connect().await.unwrap_err();
-    assert!(matches!(error, Error::UserNotFound { ref unique_id } if unique_id == "nobody_here"), "{error:?}");
+    assert!(
+        matches!(error, Error::UserNotFound { ref unique_id } if unique_id == "nobody_here"),
+        "{error:?}"
+    );
     let error = client(&emu, "sleepy").connect().await.unwrap_err();
     assert!(matches!(error, Error::UserOffline { .. }), "{error:?}");
     let error = client(&emu, "adults").connect().await.unwrap_err();
-    assert!(matches!(error, Error::AgeRestricted { ref room_id, .. } if room_id == "7300000000000000009"), "{error:?}");
-    assert!(emu.fetches().is_empty(), "no sign request is spent on a room that cannot be watched");
+    assert!(
+        matches!(error, Error::AgeRestricted { ref room_id, .. } if room_id == "7300000000000000009"),
+        "{error:?}"
+    );
+    assert!(
+        emu.fetches().is_empty(),
+        "no sign request is spent on a room that cannot be watched"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -247,7 +395,10 @@ async fn lookups_fall_back_to_the_live_page_then_to_euler() {
 #[tokio::test(start_paused = true)]
 async fn the_direct_flow_uses_a_ttwid_cookie_and_no_sign_server() {
     let mut config = config();
-    config.scripts = vec![vec![PushStep::Batch(Batch::new("c", vec![room().chat(1, &alice(), "direct")])), PushStep::Batch(Batch::new("c", vec![room().control(2, 3)]))]];
+    config.scripts = vec![vec![
+        PushStep::Batch(Batch::new("c", vec![room().chat(1, &alice(), "direct")])),
+        PushStep::Batch(Batch::new("c", vec![room().control(2, 3)])),
+    ]];
     let emu = TikTokEmulator::start(config).await.unwrap();
     let events = collect(
         client(&emu, "alice_01")
@@ -258,18 +409,34 @@ async fn the_direct_flow_uses_a_ttwid_cookie_and_no_sign_server() {
             .unwrap(),
     )
     .await;
-    assert_eq!(summary(&events), ["connected", "chat:direct", "stream_end", "disconnected:stream ended"]);
+    assert_eq!(
+        summary(&events),
+        [
+            "connected",
+            "chat:direct",
+            "stream_end",
+            "disconnected:stream ended"
+        ]
+    );
     assert!(emu.fetches().is_empty());
     let handshake = &emu.push.connections()[0].request;
     assert_eq!(handshake.query_param("ws_direct").as_deref(), Some("1"));
-    assert!(handshake.header("cookie").unwrap().starts_with("ttwid=1%7Cdirect"));
+    assert!(
+        handshake
+            .header("cookie")
+            .unwrap()
+            .starts_with("ttwid=1%7Cdirect")
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn close_ends_the_connection_cleanly_and_a_lost_connection_gives_up_when_told() {
     let emu = TikTokEmulator::start(config()).await.unwrap();
     let mut stream = client(&emu, "alice_01").connect().await.unwrap();
-    assert!(matches!(stream.next_event().await, Some(TikTokEvent::Connected(_))));
+    assert!(matches!(
+        stream.next_event().await,
+        Some(TikTokEvent::Connected(_))
+    ));
     stream.close().await;
     emu.push.wait_for_connections(1).await;
 
@@ -286,6 +453,13 @@ async fn close_ends_the_connection_cleanly_and_a_lost_connection_gives_up_when_t
     .await;
     assert_eq!(
         summary(&events),
-        ["connected", "reconnecting", "connected", "reconnecting", "connected", "disconnected:closed by the server (1011 bye)"]
+        [
+            "connected",
+            "reconnecting",
+            "connected",
+            "reconnecting",
+            "connected",
+            "disconnected:closed by the server (1011 bye)"
+        ]
     );
 }

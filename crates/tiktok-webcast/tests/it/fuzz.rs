@@ -88,5 +88,8 @@ fn random_and_mutated_bytes_never_panic() {
             let _ = event.to_live_event();
         }
     }
-    assert!(decoded > 100, "mutations should still decode sometimes: {decoded}");
+    assert!(
+        decoded > 100,
+        "mutations should still decode sometimes: {decoded}"
+    );
 }

@@ -45,14 +45,21 @@ pub fn push(decoder: &mut Decoder, messages: Vec<FakeMessage>, at_ms: i64) -> Ve
     let frame = Batch::new("cursor", messages).frame();
     let mut out = Vec::new();
     decoder
-        .push_frame(Bytes::from(frame), Timestamp::from_unix_millis(at_ms), &mut out)
+        .push_frame(
+            Bytes::from(frame),
+            Timestamp::from_unix_millis(at_ms),
+            &mut out,
+        )
         .unwrap();
     out
 }
 
 /// The unified lines of `events`.
 pub fn lines(events: &[TikTokEvent]) -> Vec<LiveEvent> {
-    events.iter().filter_map(TikTokEvent::to_live_event).collect()
+    events
+        .iter()
+        .filter_map(TikTokEvent::to_live_event)
+        .collect()
 }
 
 /// The `kind` strings of the unified events.

@@ -60,10 +60,20 @@ async fn keys_and_cookies_never_print() {
         .reconnect(ReconnectPolicy::never());
     let debug_builder = format!("{builder:?}");
     let mut stream = builder.build().unwrap().connect().await.unwrap();
-    assert!(matches!(stream.next_event().await, Some(TikTokEvent::Connected(_))));
+    assert!(matches!(
+        stream.next_event().await,
+        Some(TikTokEvent::Connected(_))
+    ));
     stream.close().await;
-    let cookie = emu.push.connections()[0].request.header("cookie").unwrap_or_default().to_owned();
-    assert!(cookie.contains("COOKIE_SECRET_42"), "the push server got the cookie: {cookie}");
+    let cookie = emu.push.connections()[0]
+        .request
+        .header("cookie")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.contains("COOKIE_SECRET_42"),
+        "the push server got the cookie: {cookie}"
+    );
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     for (what, text) in [

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use live_http::{RetryPolicy, Secret};
 use live_testkit::tiktok::{EmulatorConfig, TikTokEmulator};
-use tiktok_webcast::euler::{ChatRequest, EulerAuth, EulerClient, FetchRequest, SessionAuth, SignUrlRequest, StreamType};
+use tiktok_webcast::euler::{
+    ChatRequest, EulerAuth, EulerClient, FetchRequest, SessionAuth, SignUrlRequest, StreamType,
+};
 use tiktok_webcast::tikhub::{Product, TikhubClient};
 use tiktok_webcast::{Error, Service};
 
@@ -31,10 +33,17 @@ async fn fetch_sends_the_client_id_and_key_and_returns_binary_and_cookies_after_
     let client = euler(&emu, EulerAuth::ApiKeyHeader(Secret::new(KEY)));
     let started = tokio::time::Instant::now();
     let answer = client
-        .fetch(&FetchRequest::room("7300000000000000001").user_agent("Mozilla/5.0 test").cursor("c-1"))
+        .fetch(
+            &FetchRequest::room("7300000000000000001")
+                .user_agent("Mozilla/5.0 test")
+                .cursor("c-1"),
+        )
         .await
         .unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(2), "waited out retry-after");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited out retry-after"
+    );
     assert!(!answer.body.is_empty());
     assert!(answer.tt_cookie.unwrap().expose().starts_with("ttwid="));
     assert_eq!(answer.room_id.as_deref(), Some("7300000000000000001"));
@@ -42,7 +51,10 @@ async fn fetch_sends_the_client_id_and_key_and_returns_binary_and_cookies_after_
     assert_eq!(requests.len(), 2, "one 429, one success");
     let sent = &requests[1];
     assert_eq!(sent.query_param("client").as_deref(), Some("ttlive-rust"));
-    assert_eq!(sent.query_param("user_agent").as_deref(), Some("Mozilla/5.0 test"));
+    assert_eq!(
+        sent.query_param("user_agent").as_deref(),
+        Some("Mozilla/5.0 test")
+    );
     assert_eq!(sent.query_param("cursor").as_deref(), Some("c-1"));
     assert_eq!(sent.query_param("client_enter").as_deref(), Some("true"));
     assert_eq!(sent.header("x-api-key"), Some(KEY));
@@ -71,15 +83,35 @@ async fn unauthorized_and_plan_errors_are_typed_and_never_retried() {
     let emu = emulator().await;
     let wrong = euler(&emu, EulerAuth::ApiKeyHeader(Secret::new("nope")));
     let error = wrong.room_id("alice_01").await.unwrap_err();
-    assert!(matches!(error, Error::Unauthorized { service: Service::Euler, .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Unauthorized {
+                service: Service::Euler,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert_eq!(emu.euler.requests_to("/webcast/room_id").len(), 1);
     let client = euler(&emu, EulerAuth::ApiKeyHeader(Secret::new(KEY)));
     let error = client.room_cover("alice_01").await.unwrap_err();
     assert!(matches!(error, Error::PlanRequired { .. }), "{error:?}");
-    let error = client.room_video("alice_01", Some(StreamType::FlvSd)).await.unwrap_err();
+    let error = client
+        .room_video("alice_01", Some(StreamType::FlvSd))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::PlanRequired { .. }), "{error:?}");
-    assert_eq!(emu.euler.requests_to("/webcast/room_video")[0].query_param("streamType").as_deref(), Some("flv_sd"));
-    let error = client.send_chat(&ChatRequest::new("7300000000000000001", "hi")).await.unwrap_err();
+    assert_eq!(
+        emu.euler.requests_to("/webcast/room_video")[0]
+            .query_param("streamType")
+            .as_deref(),
+        Some("flv_sd")
+    );
+    let error = client
+        .send_chat(&ChatRequest::new("7300000000000000001", "hi"))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::PlanRequired { .. }), "{error:?}");
     assert_eq!(emu.euler.requests_to("/webcast/chat").len(), 1);
 }
@@ -95,7 +127,12 @@ async fn rate_limits_past_the_retries_are_typed_with_the_label_and_wait() {
         .build()
         .unwrap();
     let error = client.fetch(&FetchRequest::room("1")).await.unwrap_err();
-    let Error::RateLimited { retry_after, label, .. } = &error else { panic!("{error:?}") };
+    let Error::RateLimited {
+        retry_after, label, ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(*retry_after, Some(Duration::from_secs(2)));
     assert_eq!(label.as_deref(), Some("rate_limit_account_minute"));
     assert!(error.is_retryable());
@@ -107,21 +144,40 @@ async fn room_lookups_chat_and_signing() {
     let emu = emulator().await;
     let client = euler(&emu, EulerAuth::ApiKeyHeader(Secret::new(KEY)));
     let room = client.room_id("alice_01").await.unwrap();
-    assert_eq!((room.ok, room.is_live, room.room_id.as_deref()), (true, Some(true), Some("7300000000000000001")));
+    assert_eq!(
+        (room.ok, room.is_live, room.room_id.as_deref()),
+        (true, Some(true), Some("7300000000000000001"))
+    );
     let info = client.room_info("alice_01").await.unwrap();
     assert_eq!(info.room_id().as_deref(), Some("7300000000000000001"));
-    assert_eq!((info.is_live(), info.current_viewers()), (Some(true), Some(1234)));
+    assert_eq!(
+        (info.is_live(), info.current_viewers()),
+        (Some(true), Some(1234))
+    );
     let sent = client
-        .send_chat(&ChatRequest::new("7300000000000000001", "hello").session(SessionAuth::Cookie(Secret::new("sessionid=s3cr3t"))))
+        .send_chat(
+            &ChatRequest::new("7300000000000000001", "hello")
+                .session(SessionAuth::Cookie(Secret::new("sessionid=s3cr3t"))),
+        )
         .await
         .unwrap();
     assert_eq!(sent.code, Some(200));
     let chat = &emu.euler.requests_to("/webcast/chat")[0];
     assert_eq!(chat.json().unwrap()["targetRoomId"], "7300000000000000001");
     assert_eq!(chat.header("x-cookie-header"), Some("sessionid=s3cr3t"));
-    let signed = client.sign_url(&SignUrlRequest::new("https://webcast.tiktok.com/webcast/room/info/?room_id=1")).await.unwrap();
+    let signed = client
+        .sign_url(&SignUrlRequest::new(
+            "https://webcast.tiktok.com/webcast/room/info/?room_id=1",
+        ))
+        .await
+        .unwrap();
     assert!(signed.signed_url().unwrap().contains("X-Bogus"));
-    assert_eq!(emu.euler.requests_to("/webcast/sign_url")[0].query_param("client").as_deref(), Some("ttlive-rust"));
+    assert_eq!(
+        emu.euler.requests_to("/webcast/sign_url")[0]
+            .query_param("client")
+            .as_deref(),
+        Some("ttlive-rust")
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -133,7 +189,10 @@ async fn tikhub_live_info_keeps_the_double_slash_and_maps_errors() {
         .build()
         .unwrap();
     assert_eq!(client.product(), Product::TikhubApi);
-    let info = client.live_info("7531095702089370381", Some("6796815426174960646")).await.unwrap();
+    let info = client
+        .live_info("7531095702089370381", Some("6796815426174960646"))
+        .await
+        .unwrap();
     assert_eq!(info.code, Some(0));
     assert_eq!(info.room_id().as_deref(), Some("7531095702089370381"));
     assert_eq!(info.room_status(), Some(2));
@@ -141,11 +200,26 @@ async fn tikhub_live_info_keeps_the_double_slash_and_maps_errors() {
     assert_eq!(sent.path, "/api/v1//live/info");
     assert_eq!(sent.header("authorization"), Some("Basic dXNlcjpwYXNz"));
     let error = client.live_info("428", None).await.unwrap_err();
-    assert!(matches!(error, Error::SessionExpired { service: Service::Tikhub, .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::SessionExpired {
+                service: Service::Tikhub,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     let error = client.live_info("", None).await.unwrap_err();
     assert!(matches!(error, Error::BadRequest { .. }), "{error:?}");
-    let anonymous = TikhubClient::builder().base_url(emu.tikhub.url()).build().unwrap();
-    assert!(matches!(anonymous.key_info().await.unwrap_err(), Error::Unauthorized { .. }));
+    let anonymous = TikhubClient::builder()
+        .base_url(emu.tikhub.url())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        anonymous.key_info().await.unwrap_err(),
+        Error::Unauthorized { .. }
+    ));
     let bearer = TikhubClient::builder()
         .base_url(emu.tikhub.url())
         .bearer(Secret::new("tok"))
@@ -159,5 +233,12 @@ async fn tikhub_live_info_keeps_the_double_slash_and_maps_errors() {
     ] {
         assert_eq!(envelope.code, Some(200));
     }
-    assert_eq!(emu.tikhub.requests().last().unwrap().header("authorization"), Some("Bearer tok"));
+    assert_eq!(
+        emu.tikhub
+            .requests()
+            .last()
+            .unwrap()
+            .header("authorization"),
+        Some("Bearer tok")
+    );
 }

@@ -22,13 +22,29 @@ fn a_streak_counts_once_with_its_final_count() {
         ],
         T0,
     );
-    assert!(events.iter().all(|e| matches!(e, TikTokEvent::Gift(g) if g.streak == GiftStreak::InProgress)));
-    assert!(lines(&events).is_empty(), "provisional steps have no unified event");
-    events = push(&mut d, vec![r.gift(4, &alice(), ROSE, 7, true, 900)], T0 + 500);
+    assert!(
+        events
+            .iter()
+            .all(|e| matches!(e, TikTokEvent::Gift(g) if g.streak == GiftStreak::InProgress))
+    );
+    assert!(
+        lines(&events).is_empty(),
+        "provisional steps have no unified event"
+    );
+    events = push(
+        &mut d,
+        vec![r.gift(4, &alice(), ROSE, 7, true, 900)],
+        T0 + 500,
+    );
     let gifts = lines(&events);
     assert_eq!(gifts.len(), 1);
-    let EventKind::Gift(gift) = &gifts[0].kind else { panic!() };
-    assert_eq!((gift.id.as_str(), gift.name.as_str(), gift.count, gift.value), ("5655", "Rose", 7, 7));
+    let EventKind::Gift(gift) = &gifts[0].kind else {
+        panic!()
+    };
+    assert_eq!(
+        (gift.id.as_str(), gift.name.as_str(), gift.count, gift.value),
+        ("5655", "Rose", 7, 7)
+    );
     assert_eq!(gifts[0].id.as_deref(), Some("4"));
     assert_eq!(gifts[0].user.as_ref().unwrap().name, "alice_01");
 }
@@ -39,7 +55,10 @@ fn even_a_single_rose_arrives_twice_and_counts_once() {
     let mut d = decoder();
     let events = push(
         &mut d,
-        vec![r.gift(1, &bob(), ROSE, 1, false, 77), r.gift(2, &bob(), ROSE, 1, true, 77)],
+        vec![
+            r.gift(1, &bob(), ROSE, 1, false, 77),
+            r.gift(2, &bob(), ROSE, 1, true, 77),
+        ],
         T0,
     );
     assert_eq!(kinds(&events), ["gift"]);
@@ -49,33 +68,49 @@ fn even_a_single_rose_arrives_twice_and_counts_once() {
 fn non_streakable_gifts_count_at_once() {
     let mut d = decoder();
     let events = push(&mut d, vec![room().gift(1, &bob(), LION, 1, false, 5)], T0);
-    let TikTokEvent::Gift(g) = &events[0] else { panic!() };
+    let TikTokEvent::Gift(g) = &events[0] else {
+        panic!()
+    };
     assert_eq!(g.streak, GiftStreak::Single);
-    let EventKind::Gift(gift) = &lines(&events)[0].kind else { panic!() };
+    let EventKind::Gift(gift) = &lines(&events)[0].kind else {
+        panic!()
+    };
     assert_eq!((gift.count, gift.value), (1, 29_999));
 }
 
 #[test]
 fn streaks_without_a_final_message_are_flushed_on_timeout_and_never_twice() {
     let r = room();
-    let mut d = Decoder::new("alice_01", DecoderOptions::default().streak_timeout(std::time::Duration::from_secs(5)));
+    let mut d = Decoder::new(
+        "alice_01",
+        DecoderOptions::default().streak_timeout(std::time::Duration::from_secs(5)),
+    );
     push(&mut d, vec![r.gift(1, &alice(), ROSE, 3, false, 1)], T0);
     let mut out = Vec::new();
     d.tick(Timestamp::from_unix_millis(T0 + 4_000), &mut out);
     assert!(out.is_empty(), "not yet");
     d.tick(Timestamp::from_unix_millis(T0 + 5_000), &mut out);
-    let EventKind::Gift(gift) = &lines(&out)[0].kind else { panic!("{out:?}") };
+    let EventKind::Gift(gift) = &lines(&out)[0].kind else {
+        panic!("{out:?}")
+    };
     assert_eq!(gift.count, 3);
     assert!(matches!(&out[0], TikTokEvent::Gift(g) if g.streak == GiftStreak::TimedOut));
     // The late final step must not count the streak again.
-    let late = push(&mut d, vec![r.gift(2, &alice(), ROSE, 3, true, 1)], T0 + 6_000);
+    let late = push(
+        &mut d,
+        vec![r.gift(2, &alice(), ROSE, 3, true, 1)],
+        T0 + 6_000,
+    );
     assert!(lines(&late).is_empty());
 }
 
 #[test]
 fn a_frame_flushes_timed_out_streaks_before_its_own_events_as_a_replay_would() {
     let r = room();
-    let mut d = Decoder::new("alice_01", DecoderOptions::default().streak_timeout(std::time::Duration::from_secs(5)));
+    let mut d = Decoder::new(
+        "alice_01",
+        DecoderOptions::default().streak_timeout(std::time::Duration::from_secs(5)),
+    );
     push(&mut d, vec![r.gift(1, &alice(), ROSE, 3, false, 1)], T0);
     let events = push(&mut d, vec![r.chat(2, &bob(), "hi")], T0 + 60_000);
     assert_eq!(kinds(&events), ["gift", "chat"]);
@@ -146,8 +181,15 @@ fn follow_share_and_join_are_classified() {
         ],
         T0,
     );
-    assert_eq!(kinds(&events), ["follow", "share", "follow", "share", "other", "join", "other"]);
-    let TikTokEvent::Social(share) = &events[1] else { panic!() };
+    assert_eq!(
+        kinds(&events),
+        [
+            "follow", "share", "follow", "share", "other", "join", "other"
+        ]
+    );
+    let TikTokEvent::Social(share) = &events[1] else {
+        panic!()
+    };
     assert_eq!(share.kind, SocialKind::Share { joined: Some(3) });
 }
 
@@ -179,8 +221,16 @@ fn viewer_counts_are_emitted_on_change_only() {
 fn duplicates_by_msg_id_are_dropped_across_frames() {
     let r = room();
     let mut d = decoder();
-    let first = push(&mut d, vec![r.chat(1, &alice(), "a"), r.chat(2, &bob(), "b")], T0);
-    let second = push(&mut d, vec![r.chat(2, &bob(), "b"), r.chat(3, &alice(), "c")], T0 + 1);
+    let first = push(
+        &mut d,
+        vec![r.chat(1, &alice(), "a"), r.chat(2, &bob(), "b")],
+        T0,
+    );
+    let second = push(
+        &mut d,
+        vec![r.chat(2, &bob(), "b"), r.chat(3, &alice(), "c")],
+        T0 + 1,
+    );
     assert_eq!(first.len() + second.len(), 3);
 }
 
@@ -190,7 +240,11 @@ fn stream_end_counts_open_streaks_first() {
     let mut d = decoder();
     let events = push(
         &mut d,
-        vec![r.gift(1, &alice(), ROSE, 4, false, 1), r.control(2, 1), r.control(3, 3)],
+        vec![
+            r.gift(1, &alice(), ROSE, 4, false, 1),
+            r.control(2, 1),
+            r.control(3, 3),
+        ],
         T0,
     );
     assert_eq!(kinds(&events), ["other", "gift", "stream_end"]);
@@ -216,10 +270,23 @@ fn subscriptions_polls_deletes_and_emotes() {
     );
     let lines = lines(&events);
     let kinds: Vec<&str> = lines.iter().map(|l| l.kind.as_str()).collect();
-    assert_eq!(kinds, ["subscription", "poll", "message_deleted", "message_deleted", "other"]);
-    let EventKind::Subscription(sub) = &lines[0].kind else { panic!() };
+    assert_eq!(
+        kinds,
+        [
+            "subscription",
+            "poll",
+            "message_deleted",
+            "message_deleted",
+            "other"
+        ]
+    );
+    let EventKind::Subscription(sub) = &lines[0].kind else {
+        panic!()
+    };
     assert_eq!(sub.months, 3);
-    let EventKind::Poll(poll) = &lines[1].kind else { panic!() };
+    let EventKind::Poll(poll) = &lines[1].kind else {
+        panic!()
+    };
     assert_eq!(poll.title, "Best pet?");
     assert_eq!(poll.options.len(), 2);
 }
@@ -227,7 +294,11 @@ fn subscriptions_polls_deletes_and_emotes() {
 #[test]
 fn unified_lines_have_exact_ids_users_and_times() {
     let mut d = decoder();
-    let events = push(&mut d, vec![room().chat(7_311_111_111_111_111_111, &alice(), "hi 👋")], T0 + 9);
+    let events = push(
+        &mut d,
+        vec![room().chat(7_311_111_111_111_111_111, &alice(), "hi 👋")],
+        T0 + 9,
+    );
     let line = events[0].to_live_event().unwrap().to_json_line();
     assert_eq!(
         line,
