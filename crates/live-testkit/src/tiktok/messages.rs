@@ -150,7 +150,9 @@ impl Room {
                 combo: gift_type == 1,
                 describe: format!("sent {name}"),
                 image: Some(proto::ImageModel {
-                    url_list: vec![format!("https://p19-webcast.tiktokcdn.com/img/maliva/webcast-va/{gift_id}.png~tplv-obj.webp")],
+                    url_list: vec![format!(
+                        "https://p19-webcast.tiktokcdn.com/img/maliva/webcast-va/{gift_id}.png~tplv-obj.webp"
+                    )],
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -200,7 +202,13 @@ impl Room {
     }
 
     /// A viewer count.
-    pub fn viewers(&self, msg_id: i64, current: i64, cumulative: i64, top: &[(&FakeUser, i64)]) -> FakeMessage {
+    pub fn viewers(
+        &self,
+        msg_id: i64,
+        current: i64,
+        cumulative: i64,
+        top: &[(&FakeUser, i64)],
+    ) -> FakeMessage {
         let m = proto::WebcastRoomUserSeqMessage {
             common: self.common("WebcastRoomUserSeqMessage", msg_id, ""),
             total: current,
@@ -237,7 +245,11 @@ impl Room {
         let m = proto::WebcastControlMessage {
             common: self.common("WebcastControlMessage", msg_id, ""),
             action,
-            tips: if action >= 3 { "LIVE has ended".to_owned() } else { String::new() },
+            tips: if action >= 3 {
+                "LIVE has ended".to_owned()
+            } else {
+                String::new()
+            },
         };
         Self::message("WebcastControlMessage", msg_id, m.encode_to_vec())
     }
@@ -253,7 +265,13 @@ impl Room {
     }
 
     /// A poll start (`options`: text and votes).
-    pub fn poll_start(&self, msg_id: i64, poll_id: i64, title: &str, options: &[(&str, i64)]) -> FakeMessage {
+    pub fn poll_start(
+        &self,
+        msg_id: i64,
+        poll_id: i64,
+        title: &str,
+        options: &[(&str, i64)],
+    ) -> FakeMessage {
         let m = proto::WebcastPollMessage {
             common: self.common("WebcastPollMessage", msg_id, ""),
             poll_id,

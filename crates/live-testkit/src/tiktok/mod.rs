@@ -205,7 +205,10 @@ impl TikTokEmulator {
 
     /// The push server's WebSocket base URL (what fetch results name as `push_server`).
     pub fn push_url(&self) -> String {
-        format!("{}/webcast/im/ws_proxy/ws_reuse_supplement/", self.push.url())
+        format!(
+            "{}/webcast/im/ws_proxy/ws_reuse_supplement/",
+            self.push.url()
+        )
     }
 
     /// Every client frame received, in order.
@@ -224,7 +227,10 @@ impl TikTokEmulator {
     }
 
     /// Waits (polling tokio time) until a client frame satisfies `predicate`.
-    pub async fn wait_for_frame(&self, predicate: impl Fn(&ReceivedFrame) -> bool) -> ReceivedFrame {
+    pub async fn wait_for_frame(
+        &self,
+        predicate: impl Fn(&ReceivedFrame) -> bool,
+    ) -> ReceivedFrame {
         loop {
             if let Some(frame) = self.received().into_iter().find(|f| predicate(f)) {
                 return frame;
@@ -236,10 +242,14 @@ impl TikTokEmulator {
 
 fn room_json(unique_id: &str, state: Option<&RoomState>) -> serde_json::Value {
     match state {
-        None => serde_json::json!({"statusCode": 19881007, "message": "user_not_found", "data": null}),
+        None => {
+            serde_json::json!({"statusCode": 19881007, "message": "user_not_found", "data": null})
+        }
         Some(state) => {
             let (room_id, status) = match state {
-                RoomState::Live { room_id } | RoomState::AgeRestricted { room_id } => (room_id.as_str(), 2),
+                RoomState::Live { room_id } | RoomState::AgeRestricted { room_id } => {
+                    (room_id.as_str(), 2)
+                }
                 RoomState::Offline => ("", 4),
             };
             serde_json::json!({
@@ -321,7 +331,10 @@ fn install_web(web: &HttpServer, config: &Arc<EmulatorConfig>) {
 }
 
 fn euler_error(status: u16, message: &str) -> Reply {
-    Reply::json(status, &serde_json::json!({"code": status, "message": message}))
+    Reply::json(
+        status,
+        &serde_json::json!({"code": status, "message": message}),
+    )
 }
 
 fn install_euler(euler: &HttpServer, config: &Arc<EmulatorConfig>, push_base: &str) {
@@ -391,13 +404,16 @@ fn install_euler(euler: &HttpServer, config: &Arc<EmulatorConfig>, push_base: &s
     let check = key_ok.clone();
     euler.handle("GET", "/webcast/rate_limits", move |req| {
         check(req).unwrap_or_else(|| {
-            Reply::json(200, &serde_json::json!({
-                "code": 200,
-                "minute": {"max": 60, "remaining": 59, "reset_at": "2026-11-23T21:00:00.000Z"},
-                "hour": {"max": 600, "remaining": 598, "reset_at": "2026-11-23T22:00:00.000Z"},
-                "day": {"max": 5000, "remaining": 4990, "reset_at": "2026-11-24T00:00:00.000Z"},
-                "load_shedding": {"at": 0.9, "chance": 0},
-            }))
+            Reply::json(
+                200,
+                &serde_json::json!({
+                    "code": 200,
+                    "minute": {"max": 60, "remaining": 59, "reset_at": "2026-11-23T21:00:00.000Z"},
+                    "hour": {"max": 600, "remaining": 598, "reset_at": "2026-11-23T22:00:00.000Z"},
+                    "day": {"max": 5000, "remaining": 4990, "reset_at": "2026-11-24T00:00:00.000Z"},
+                    "load_shedding": {"at": 0.9, "chance": 0},
+                }),
+            )
         })
     });
     let cfg = Arc::clone(config);
@@ -469,17 +485,20 @@ fn install_euler(euler: &HttpServer, config: &Arc<EmulatorConfig>, push_base: &s
         }
         let body = req.json().unwrap_or_default();
         let url = body["url"].as_str().unwrap_or("").to_owned();
-        Reply::json(200, &serde_json::json!({
-            "code": 200,
-            "response": {
-                "signedUrl": format!("{url}&msToken=emu&X-Bogus=emu"),
-                "userAgent": body["userAgent"],
-                "browserName": "Mozilla",
-                "tokens": {"msToken": "emu"},
-                "requestHeaders": {},
-                "cookies": [],
-            },
-        }))
+        Reply::json(
+            200,
+            &serde_json::json!({
+                "code": 200,
+                "response": {
+                    "signedUrl": format!("{url}&msToken=emu&X-Bogus=emu"),
+                    "userAgent": body["userAgent"],
+                    "browserName": "Mozilla",
+                    "tokens": {"msToken": "emu"},
+                    "requestHeaders": {},
+                    "cookies": [],
+                },
+            }),
+        )
     });
 }
 
@@ -519,7 +538,10 @@ fn install_tikhub(tikhub: &HttpServer) {
     }
 }
 
-async fn start_push(config: Arc<EmulatorConfig>, log: Arc<Mutex<Log>>) -> std::io::Result<WsServer> {
+async fn start_push(
+    config: Arc<EmulatorConfig>,
+    log: Arc<Mutex<Log>>,
+) -> std::io::Result<WsServer> {
     let handshake_config = Arc::clone(&config);
     WsServer::builder()
         .handshake(move |request| {
@@ -583,7 +605,10 @@ async fn serve_push(mut conn: WsConn, config: Arc<EmulatorConfig>, log: Arc<Mute
             match conn.recv().await {
                 None => return false,
                 Some(WsMessage::Binary(bytes)) => {
-                    if matches!(record(ClientFrame::decode(&bytes)), ClientFrame::EnterRoom { .. }) {
+                    if matches!(
+                        record(ClientFrame::decode(&bytes)),
+                        ClientFrame::EnterRoom { .. }
+                    ) {
                         return true;
                     }
                 }
@@ -593,7 +618,9 @@ async fn serve_push(mut conn: WsConn, config: Arc<EmulatorConfig>, log: Arc<Mute
     })
     .await;
     if entered != Ok(true) {
-        lock(&log).closes.push((index, "no im_enter_room".to_owned()));
+        lock(&log)
+            .closes
+            .push((index, "no im_enter_room".to_owned()));
         return conn.close(1000, "payload_handler_enter").await;
     }
     let _ = conn
