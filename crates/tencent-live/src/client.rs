@@ -48,6 +48,10 @@ const COMMANDS: &[(&str, &str, u32)] = &[
     (MIC, "move_user_to_seat", 200),
 ];
 
+/// Commands whose repetition shows: a timed-out `send_text_msg` may have been delivered, so a
+/// timeout is reported rather than retried.
+const NOT_IDEMPOTENT: &[&str] = &["send_text_msg"];
+
 /// The pace for commands this crate does not know (raw calls): the common 200/s.
 const OTHER_RATE: u32 = 200;
 const OTHER_ROUTE: &str = "(other)";
@@ -98,6 +102,9 @@ pub struct TencentClient {
 
 pub(crate) struct Inner {
     pub(crate) http: HttpClient,
+    /// The policy for commands that must not run twice (a timed-out message may have been
+    /// delivered): the client's, without retries of timeouts.
+    once_policy: RetryPolicy,
     pub(crate) sdkappid: u64,
     pub(crate) identifier: String,
     pub(crate) region: Region,
@@ -273,6 +280,10 @@ impl TencentClient {
         codes: CommandCodes,
         sig: Secret,
     ) -> Result<Response, live_http::Error> {
+        let mut request = self.inner.http.post(&format!("/v4/{service}/{command}"));
+        if NOT_IDEMPOTENT.contains(&command) {
+            request = request.retry_policy(self.inner.once_policy.clone());
+        }
         let route = if documented_rate(command).is_some() {
             command
         } else {
@@ -294,9 +305,7 @@ impl TencentClient {
             ctx.set_query("random", rand::random::<u32>().to_string());
             ctx.set_query("contenttype", "json");
         };
-        self.inner
-            .http
-            .post(&format!("/v4/{service}/{command}"))
+        request
             .route(route)
             .classifier(TencentClassifier::new(codes))
             .body(body, "application/json")
@@ -453,6 +462,7 @@ impl TencentClientBuilder {
             (false, _) => self.region.base_url(),
         };
         check_scheme(&base)?;
+        let once_policy = self.retry.clone().retry_timeouts(false);
         let mut http = HttpClient::builder(&base)
             .timeout(self.timeout)
             .retry_policy(self.retry);
@@ -484,6 +494,7 @@ impl TencentClientBuilder {
         Ok(TencentClient {
             inner: Arc::new(Inner {
                 http,
+                once_policy,
                 sdkappid: self.sdkappid,
                 identifier: self.identifier,
                 region: self.region,

@@ -160,10 +160,19 @@ struct PendingFault {
     fault: Fault,
 }
 
+struct ScheduledFault {
+    command: String,
+    nth: usize,
+    fault: Fault,
+}
+
 #[derive(Default)]
 struct State {
     rooms: Rooms,
     faults: Vec<PendingFault>,
+    scheduled: Vec<ScheduledFault>,
+    /// Per command, how many calls reached the fault stage (passed the checks before it).
+    reached: HashMap<String, usize>,
     calls: Vec<TencentCall>,
     windows: HashMap<String, VecDeque<Instant>>,
     seq: u64,
@@ -457,6 +466,16 @@ impl TencentEmulator {
         self.inject(command, times, Fault::Code(code));
     }
 
+    /// Makes the `nth` call (1 for the first) of `command` that passes the checks before
+    /// faults fail as `fault` says: a schedule of faults across pages, set before a run.
+    pub fn inject_at(&self, command: &str, nth: usize, fault: Fault) {
+        self.shared.lock().scheduled.push(ScheduledFault {
+            command: command.to_owned(),
+            nth,
+            fault,
+        });
+    }
+
     /// Every call received, in order.
     pub fn calls(&self) -> Vec<TencentCall> {
         self.shared.lock().calls.clone()
@@ -620,14 +639,29 @@ fn answer(
             &format!("REST API call frequency of {command} exceeds {limit} per second"),
         );
     }
-    if let Some(pending) = state
-        .faults
-        .iter_mut()
-        .find(|f| f.command == command && f.remaining > 0)
-    {
-        pending.remaining -= 1;
-        let fault = pending.fault.clone();
-        state.faults.retain(|f| f.remaining > 0);
+    let reached = {
+        let count = state.reached.entry(command.to_owned()).or_default();
+        *count += 1;
+        *count
+    };
+    let scheduled = state
+        .scheduled
+        .iter()
+        .position(|f| f.command == command && f.nth == reached)
+        .map(|i| state.scheduled.remove(i).fault);
+    let fault = match scheduled {
+        Some(fault) => Some(fault),
+        None => state
+            .faults
+            .iter_mut()
+            .find(|f| f.command == command && f.remaining > 0)
+            .map(|pending| {
+                pending.remaining -= 1;
+                pending.fault.clone()
+            }),
+    };
+    state.faults.retain(|f| f.remaining > 0);
+    if let Some(fault) = fault {
         return match fault {
             Fault::Code(code) => fail(state, code, &injected_info(code)),
             Fault::Status(status) => Answer {

@@ -484,3 +484,39 @@ async fn only_administrators_and_this_apps_key_get_in() {
         Some(70_020)
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_message_that_timed_out_is_not_sent_again() {
+    let server = HttpServer::start().await.unwrap();
+    let slow = Reply::json(200, &json!({"ErrorCode": 0})).delay(Duration::from_secs(60));
+    server.script(
+        "POST",
+        "/v4/live_engine_http_srv/send_text_msg",
+        [slow.clone()],
+    );
+    server.script("POST", "/v4/live_engine_http_srv/get_room_info", [slow]);
+    let client = TencentClient::builder(SDKAPPID, KEY)
+        .base_url(server.url())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let message = tencent_live::SendTextMessage::new("live_a", "robot", "hi");
+    let error = client.send_text_message(message).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Http { source, .. } if source.kind() == live_http::ErrorKind::Timeout)
+    );
+    // It may have been delivered: once only. A read is retried.
+    assert_eq!(
+        server
+            .requests_to("/v4/live_engine_http_srv/send_text_msg")
+            .len(),
+        1
+    );
+    client.room_info("live_a").await.unwrap_err();
+    assert_eq!(
+        server
+            .requests_to("/v4/live_engine_http_srv/get_room_info")
+            .len(),
+        4
+    );
+}
