@@ -35,7 +35,7 @@ pub mod tikhub;
 pub(crate) use generated::proto::webcast as proto;
 
 pub use client::{
-    DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice, TikTokClient,
+    CloseHandle, DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice, TikTokClient,
     TikTokClientBuilder, TikTokStream,
 };
 pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};

@@ -392,7 +392,7 @@ impl TikTokClient {
         Ok(TikTokStream {
             rx,
             cancel,
-            task: Some(task),
+            task: Arc::new(tokio::sync::Mutex::new(Some(task))),
             room_id,
         })
     }
@@ -410,8 +410,27 @@ impl TikTokClient {
 pub struct TikTokStream {
     rx: mpsc::Receiver<TikTokEvent>,
     cancel: CancellationToken,
-    task: Option<JoinHandle<()>>,
+    task: Arc<tokio::sync::Mutex<Option<JoinHandle<()>>>>,
     room_id: String,
+}
+
+/// Closes a [`TikTokStream`] from elsewhere (when the stream itself was moved into a pump).
+#[derive(Debug, Clone)]
+pub struct CloseHandle {
+    cancel: CancellationToken,
+    task: Arc<tokio::sync::Mutex<Option<JoinHandle<()>>>>,
+}
+
+impl CloseHandle {
+    /// Closes the WebSocket cleanly and waits for the background task to end. Events not yet
+    /// read stay readable; nothing waits for them to be read.
+    pub async fn close(self) {
+        self.cancel.cancel();
+        let task = self.task.lock().await.take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
 }
 
 impl fmt::Debug for TikTokStream {
@@ -435,10 +454,15 @@ impl TikTokStream {
     }
 
     /// Closes the WebSocket cleanly and waits for the background task to end.
-    pub async fn close(mut self) {
-        self.cancel.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+    pub async fn close(self) {
+        self.close_handle().close().await;
+    }
+
+    /// A handle that closes this stream, for when the stream is moved elsewhere.
+    pub fn close_handle(&self) -> CloseHandle {
+        CloseHandle {
+            cancel: self.cancel.clone(),
+            task: Arc::clone(&self.task),
         }
     }
 }
