@@ -901,8 +901,13 @@ fn parse_event(name: &str, data: &EventData<'_>, include_raw: bool) -> Parsed {
     let raw_value = || -> serde_json::Value {
         match data {
             EventData::Absent => serde_json::Value::Null,
-            _ => serde_json::from_str(text)
-                .unwrap_or_else(|_| serde_json::Value::String(text.to_owned())),
+            _ => match serde_json::from_str(text) {
+                Ok(mut value) => {
+                    strip_secrets(&mut value);
+                    value
+                }
+                Err(_) => serde_json::Value::String(text.to_owned()),
+            },
         }
     };
     let Some(kind) = EventName::parse(name) else {
@@ -941,6 +946,19 @@ fn parse_event(name: &str, data: &EventData<'_>, include_raw: bool) -> Parsed {
             reason: Some(reason),
             data_text: text.to_owned(),
         },
+    }
+}
+
+/// Removes what must not travel with an event: Kick's signed `playback_url` (a credential for
+/// the stream) appears in several channel objects.
+fn strip_secrets(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("playback_url");
+            map.values_mut().for_each(strip_secrets);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_secrets),
+        _ => {}
     }
 }
 

@@ -104,18 +104,12 @@ pub struct MessageDeleted {
     /// Deleted by Kick's automatic moderation.
     #[serde(
         default,
-        rename = "aiModerated",
-        alias = "ai_moderated",
+        alias = "aiModerated",
         deserialize_with = "lenient::bool_or_false"
     )]
     pub ai_moderated: bool,
     /// The rules the message broke (automatic moderation), possibly with empty entries.
-    #[serde(
-        default,
-        rename = "violatedRules",
-        alias = "violated_rules",
-        deserialize_with = "lenient::names"
-    )]
+    #[serde(default, alias = "violatedRules", deserialize_with = "lenient::names")]
     pub violated_rules: Vec<String>,
 }
 
@@ -129,12 +123,7 @@ pub struct PinnedMessageCreated {
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub duration: Option<u64>,
     /// Who pinned it (absent in 2024 captures).
-    #[serde(
-        default,
-        rename = "pinnedBy",
-        alias = "pinned_by",
-        deserialize_with = "lenient::opt_object"
-    )]
+    #[serde(default, alias = "pinnedBy", deserialize_with = "lenient::opt_object")]
     pub pinned_by: Option<Sender>,
 }
 

@@ -147,8 +147,7 @@ pub struct FollowersUpdated {
     /// Followers now.
     #[serde(
         default,
-        rename = "followersCount",
-        alias = "followers_count",
+        alias = "followersCount",
         deserialize_with = "lenient::opt_u64"
     )]
     pub followers_count: Option<u64>,

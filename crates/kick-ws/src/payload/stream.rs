@@ -86,24 +86,21 @@ pub struct HostedMessage {
     /// Viewers brought along.
     #[serde(
         default,
-        rename = "numberOfViewers",
-        alias = "number_of_viewers",
+        alias = "numberOfViewers",
         deserialize_with = "lenient::u64_or_zero"
     )]
     pub number_of_viewers: u64,
     /// The host's message.
     #[serde(
         default,
-        rename = "optionalMessage",
-        alias = "optional_message",
+        alias = "optionalMessage",
         deserialize_with = "lenient::opt_string"
     )]
     pub optional_message: Option<String>,
     /// When.
     #[serde(
         default,
-        rename = "createdAt",
-        alias = "created_at",
+        alias = "createdAt",
         deserialize_with = "lenient::opt_timestamp"
     )]
     pub created_at: Option<Timestamp>,
@@ -122,8 +119,7 @@ pub struct HostedUser {
     /// Kick staff.
     #[serde(
         default,
-        rename = "isSuperAdmin",
-        alias = "is_super_admin",
+        alias = "isSuperAdmin",
         deserialize_with = "lenient::opt_bool"
     )]
     pub is_super_admin: Option<bool>,
