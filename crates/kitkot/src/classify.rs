@@ -73,6 +73,9 @@ pub(crate) fn read_envelope(body: &[u8]) -> EnvelopeInfo {
     }
 }
 
+/// Credentials shorter than this are not blanked out of messages.
+const MIN_SCRUBBED_CHARS: usize = 6;
+
 /// The [`Classifier`] of every kitkot request.
 ///
 /// It also blanks the client's credentials out of kitkot's message, should the service ever
@@ -84,10 +87,16 @@ pub struct KitkotClassifier {
 }
 
 impl KitkotClassifier {
-    /// A classifier for idempotent calls, blanking `secrets` out of messages.
+    /// A classifier for idempotent calls, blanking `secrets` (of 6 characters or more) out of
+    /// messages.
     pub fn new(secrets: impl IntoIterator<Item = Secret>) -> Self {
         KitkotClassifier {
-            secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
+            // A credential that short would blank ordinary words out of messages; real keys
+            // are far longer.
+            secrets: secrets
+                .into_iter()
+                .filter(|s| s.expose().chars().count() >= MIN_SCRUBBED_CHARS)
+                .collect(),
             idempotent: true,
         }
     }
@@ -114,8 +123,9 @@ impl Classifier for KitkotClassifier {
             return Verdict::Success;
         }
         let EnvelopeInfo { code, message, .. } = envelope;
-        // The body's code says more than the status when there is one (a 200 carrying 404).
-        let effective = code.unwrap_or(i64::from(status));
+        // A failing body code says more than the status (a 200 carrying 404); a body saying
+        // 200 on a failed status does not make the status less true.
+        let effective = code.filter(|c| *c != 200).unwrap_or(i64::from(status));
         let mut failure = Failure::new();
         if let Some(code) = code {
             failure = failure.code(code);

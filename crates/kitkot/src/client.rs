@@ -400,8 +400,9 @@ impl KitkotClient {
 
     /// Sends a chat message (`GET /live/chat/send_message`); kitkot answers with the room.
     ///
-    /// Not idempotent, so only rate limits and connection failures are retried: a timeout or
-    /// a 5xx may come after the message was posted, and a retry would post it twice.
+    /// Not idempotent, so only rate limits and failed connections are retried: a timeout, a
+    /// connection closed mid-answer or a 5xx may come after the message was posted, and a
+    /// retry would post it twice.
     pub async fn send_message(&self, message: impl Into<SendMessage>) -> Result<Room, Error> {
         let message = message.into();
         let room_id = check_room_id(&message.room_id)?;
@@ -411,7 +412,7 @@ impl KitkotClient {
         let http = self
             .request("live/chat/send_message", false)?
             .classifier(self.classifier().not_idempotent())
-            .retry_policy(self.retry.clone().retry_timeouts(false))
+            .retry_policy(self.retry.clone().not_idempotent())
             .query("room_id", room_id)
             .query("content", &message.content)
             .query_opt("anchor_id", non_empty(message.anchor_id.as_deref()))

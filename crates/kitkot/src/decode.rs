@@ -94,6 +94,5 @@ mod tests {
         let error = decode_slice::<Sample>(br#"{"inner": {"n": "x"}}"#).unwrap_err();
         assert_eq!(error.kind(), live_http::ErrorKind::Decode);
         assert_eq!(error.json_path(), Some("inner.n"));
-        assert!(decode_slice::<Sample>(b"{} trailing").is_err());
     }
 }

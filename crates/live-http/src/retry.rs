@@ -51,6 +51,10 @@ pub struct RetryPolicy {
     pub max_server_wait: Duration,
     /// Whether timeouts are retried (a timed-out request may have been processed).
     pub retry_timeouts: bool,
+    /// Whether a connection that closed before the full response is retried (the request may
+    /// have been processed: turn it off, with `retry_timeouts`, for calls that must not run
+    /// twice, such as posting a chat message).
+    pub retry_interrupted: bool,
 }
 
 impl Default for RetryPolicy {
@@ -61,6 +65,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(30),
             max_server_wait: Duration::from_secs(60),
             retry_timeouts: true,
+            retry_interrupted: true,
         }
     }
 }
@@ -103,6 +108,21 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets whether connections closed before the full response are retried.
+    #[must_use]
+    pub fn retry_interrupted(mut self, retry: bool) -> Self {
+        self.retry_interrupted = retry;
+        self
+    }
+
+    /// For calls that must not run twice: retries only what was surely not processed (no
+    /// connection made) and what the server refused outright (rate limits, or any failure the
+    /// classifier marks retryable); never timeouts or interrupted responses.
+    #[must_use]
+    pub fn not_idempotent(self) -> Self {
+        self.retry_timeouts(false).retry_interrupted(false)
+    }
+
     /// The decision after a failed attempt, given how many retries were already made and a
     /// jitter sample in `[0, 1)`. Pure: the same inputs always give the same decision.
     pub fn decide(&self, retries_done: u32, outcome: &Outcome, jitter: f64) -> Decision {
@@ -110,7 +130,8 @@ impl RetryPolicy {
             return Decision::Stop;
         }
         match *outcome {
-            Outcome::Connect | Outcome::Interrupted => {
+            Outcome::Connect => Decision::Retry(self.backoff_delay(retries_done, jitter)),
+            Outcome::Interrupted if self.retry_interrupted => {
                 Decision::Retry(self.backoff_delay(retries_done, jitter))
             }
             Outcome::Timeout if self.retry_timeouts => {
@@ -130,7 +151,9 @@ impl RetryPolicy {
             Outcome::Failure {
                 retryable: true, ..
             } => Decision::Retry(self.backoff_delay(retries_done, jitter)),
-            Outcome::Timeout | Outcome::Failure { .. } | Outcome::Fatal => Decision::Stop,
+            Outcome::Timeout | Outcome::Interrupted | Outcome::Failure { .. } | Outcome::Fatal => {
+                Decision::Stop
+            }
         }
     }
 
@@ -256,6 +279,26 @@ mod tests {
             no_timeouts.decide(0, &Outcome::Timeout, 0.5),
             Decision::Stop
         );
+    }
+
+    #[test]
+    fn not_idempotent_calls_retry_only_what_surely_did_not_run() {
+        let policy = RetryPolicy::default().not_idempotent();
+        assert!(matches!(
+            policy.decide(0, &Outcome::Connect, 0.0),
+            Decision::Retry(_)
+        ));
+        assert_eq!(policy.decide(0, &Outcome::Interrupted, 0.0), Decision::Stop);
+        assert_eq!(policy.decide(0, &Outcome::Timeout, 0.0), Decision::Stop);
+        assert_eq!(
+            policy.decide(0, &failure(429, true, Some(2)), 0.0),
+            Decision::Retry(Duration::from_secs(2))
+        );
+        let default = RetryPolicy::default();
+        assert!(matches!(
+            default.decide(0, &Outcome::Interrupted, 0.0),
+            Decision::Retry(_)
+        ));
     }
 
     #[test]

@@ -128,7 +128,7 @@ impl EmulatedSession {
     pub fn new(key: &str) -> Self {
         EmulatedSession {
             key: key.to_owned(),
-            user_id: "7301967842213021701".to_owned(),
+            user_id: "7342198765432109876".to_owned(),
             unique_id: "night.owl.viewer".to_owned(),
             nickname: "Night Owl 🦉".to_owned(),
             email: "night.owl.viewer@example.com".to_owned(),
