@@ -48,8 +48,8 @@ const COMMANDS: &[(&str, &str, u32)] = &[
     (MIC, "move_user_to_seat", 200),
 ];
 
-/// Commands whose repetition shows: a timed-out `send_text_msg` may have been delivered, so a
-/// timeout is reported rather than retried.
+/// Commands whose repetition shows: a `send_text_msg` that timed out or lost its reply may have
+/// been delivered, so that is reported rather than retried (refusals are still retried).
 const NOT_IDEMPOTENT: &[&str] = &["send_text_msg"];
 
 /// The pace for commands this crate does not know (raw calls): the common 200/s.
@@ -103,7 +103,7 @@ pub struct TencentClient {
 pub(crate) struct Inner {
     pub(crate) http: HttpClient,
     /// The policy for commands that must not run twice (a timed-out message may have been
-    /// delivered): the client's, without retries of timeouts.
+    /// delivered): the client's, without retries of timeouts or interrupted replies.
     once_policy: RetryPolicy,
     pub(crate) sdkappid: u64,
     pub(crate) identifier: String,
@@ -462,7 +462,7 @@ impl TencentClientBuilder {
             (false, _) => self.region.base_url(),
         };
         check_scheme(&base)?;
-        let once_policy = self.retry.clone().retry_timeouts(false);
+        let once_policy = self.retry.clone().not_idempotent();
         let mut http = HttpClient::builder(&base)
             .timeout(self.timeout)
             .retry_policy(self.retry);
