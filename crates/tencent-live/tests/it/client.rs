@@ -520,3 +520,21 @@ async fn a_message_that_timed_out_is_not_sent_again() {
         4
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_message_whose_reply_was_lost_is_not_sent_again_but_a_refused_one_is() {
+    let (emulator, client) = setup().await;
+    emulator.insert_room(RoomSeed::new("live_a", "mia"));
+    emulator.inject("send_text_msg", 1, Fault::Drop);
+    let message = tencent_live::SendTextMessage::new("live_a", "robot", "hi");
+    let error = client.send_text_message(message.clone()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Http { source, .. } if source.kind() == live_http::ErrorKind::Interrupted)
+    );
+    assert_eq!(emulator.calls_of("send_text_msg").len(), 1);
+    // A refusal means it was not processed: that is retried.
+    emulator.fail_next("send_text_msg", 1, 60_018);
+    client.send_text_message(message).await.unwrap();
+    assert_eq!(emulator.calls_of("send_text_msg").len(), 3);
+    assert_eq!(emulator.messages("live_a").len(), 1);
+}
