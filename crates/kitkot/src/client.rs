@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use live_http::{Auth, HttpClient, RateLimit, RequestBuilder, RetryPolicy, Secret};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::Error;
 use crate::chat::{ChatCursor, ChatOptions, ChatPage, ChatStream};
@@ -310,10 +311,13 @@ impl KitkotClient {
 
     async fn call<T: DeserializeOwned>(
         request: RequestBuilder,
+        endpoint: &'static str,
         room_id: Option<&str>,
     ) -> Result<T, Error> {
+        let span = tracing::debug_span!("kitkot", endpoint, room_id = room_id.unwrap_or(""));
         let response = request
             .send()
+            .instrument(span)
             .await
             .map_err(|e| Error::from_http(e, room_id))?;
         decode(&response).map_err(Error::Http)
@@ -330,7 +334,7 @@ impl KitkotClient {
             .query("room_id", room_id)
             .query_opt("anchor_id", non_empty(request.anchor_id.as_deref()))
             .query_opt("request_id", non_empty(request.request_id.as_deref()));
-        let room: Room = Self::call(http, Some(room_id)).await?;
+        let room: Room = Self::call(http, "live/join", Some(room_id)).await?;
         tracing::info!(room_id, viewers = room.viewers, "joined kitkot room");
         Ok(JoinedRoom::new(self.clone(), room_id.to_owned(), room))
     }
@@ -339,7 +343,7 @@ impl KitkotClient {
     pub async fn leave(&self, room_id: &str) -> Result<LeaveResponse, Error> {
         let room_id = check_room_id(room_id)?;
         let http = self.request("live/leave", false)?.query("room_id", room_id);
-        let response = Self::call(http, Some(room_id)).await?;
+        let response = Self::call(http, "live/leave", Some(room_id)).await?;
         tracing::info!(room_id, "left kitkot room");
         Ok(response)
     }
@@ -367,7 +371,7 @@ impl KitkotClient {
         let http = self
             .request("live/room_exists", true)?
             .query("room_ids", ids.join(","));
-        Self::call(http, None).await
+        Self::call(http, "live/room_exists", None).await
     }
 
     /// One page of a room's chat (`GET /live/chat`), from the start or from `cursor`.
@@ -384,7 +388,7 @@ impl KitkotClient {
                 .query("cursor", &cursor.cursor)
                 .query("internalExt", &cursor.internal_ext);
         }
-        Self::call(http, Some(room_id)).await
+        Self::call(http, "live/chat", Some(room_id)).await
     }
 
     /// A room's chat as a stream of messages, following the pages while `hasMore`, waiting
@@ -417,7 +421,7 @@ impl KitkotClient {
             .query("content", &message.content)
             .query_opt("anchor_id", non_empty(message.anchor_id.as_deref()))
             .query_opt("request_id", non_empty(message.request_id.as_deref()));
-        let room = Self::call(http, Some(room_id)).await?;
+        let room = Self::call(http, "live/chat/send_message", Some(room_id)).await?;
         tracing::info!(room_id, "sent kitkot chat message");
         Ok(room)
     }
@@ -425,7 +429,7 @@ impl KitkotClient {
     /// The TikTok account behind the session key (`GET /session`).
     pub async fn session(&self) -> Result<Session, Error> {
         let http = self.request("session", false)?;
-        Self::call(http, None).await
+        Self::call(http, "session", None).await
     }
 }
 

@@ -277,3 +277,21 @@ async fn chat_page_reads_one_page() {
     assert_eq!(sent.query_param("cursor"), Some(cursor.cursor));
     assert_eq!(sent.query_param("internalExt"), Some(cursor.internal_ext));
 }
+
+/// The client, its handles and every call's future can move between threads (a spawned task).
+#[test]
+fn everything_is_send() {
+    fn send<T: Send>(_: &T) {}
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<KitkotClient>();
+    send_sync::<kitkot::JoinedRoom>();
+    send_sync::<Error>();
+    let client = KitkotClient::builder().api_key("k").build().unwrap();
+    send(&client.join(DEMO_ROOM_ID));
+    send(&client.leave(DEMO_ROOM_ID));
+    send(&client.room_exists([DEMO_ROOM_ID]));
+    send(&client.chat_page(DEMO_ROOM_ID, None));
+    send(&client.chat(DEMO_ROOM_ID));
+    send(&client.send_message(SendMessage::new(DEMO_ROOM_ID, "x")));
+    send(&client.session());
+}
