@@ -4,6 +4,7 @@
 
 mod kitkot;
 mod tencent;
+mod tiktok;
 
 use std::process::Output;
 use std::time::Duration;
