@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use live_model::Timestamp;
 use live_testkit::tiktok::{Batch, FakeMessage, FakeUser, Room};
 use tiktok_webcast::{Decoder, DecoderOptions, TikTokEvent};
@@ -135,4 +135,22 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `TIKTOK_DECODE_FRAMES=N` decodes N corpus frames once and exits, for `perf stat`: CPU time
+/// on one core, which a busy shared machine distorts far less than wall time.
+fn main() {
+    if let Some(n) = std::env::var("TIKTOK_DECODE_FRAMES")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        let corpus = corpus();
+        let elapsed = run(&corpus, n, false);
+        eprintln!(
+            "{n} frames in {elapsed:?} wall: {:.0} frames/s",
+            n as f64 / elapsed.as_secs_f64()
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use live_model::Timestamp;
 use prost::Message as _;
 
-use crate::codec::{self, CodecError, Inflater, PayloadType, PushFrame};
+use crate::codec::{self, CodecError, Inflater, PayloadType};
 use crate::event::*;
 use crate::messages::*;
 use crate::proto;
@@ -227,18 +227,24 @@ impl Decoder {
         out: &mut Vec<TikTokEvent>,
     ) -> Result<FrameOutcome, CodecError> {
         self.tick(now, out);
-        let frame = PushFrame::decode(frame)?;
+        let frame =
+            proto::PushFrame::decode(frame).map_err(|e| CodecError::Frame(e.to_string()))?;
         let mut outcome = FrameOutcome {
-            payload_type: frame.payload_type.clone(),
+            payload_type: PayloadType::parse(&frame.payload_type),
             log_id: frame.log_id,
             ack: None,
             messages: 0,
             duplicates: 0,
         };
-        if frame.payload_type != PayloadType::Msg {
+        if outcome.payload_type != PayloadType::Msg {
             return Ok(outcome);
         }
-        let payload = if frame.is_gzip() {
+        let gzip = frame
+            .headers
+            .iter()
+            .any(|h| h.key == "compress_type" && h.value == "gzip")
+            || frame.payload.starts_with(&codec::GZIP_MAGIC);
+        let payload = if gzip {
             Bytes::from(
                 self.inflater
                     .gunzip(&frame.payload, self.options.max_decompressed_bytes)?,
@@ -386,7 +392,7 @@ impl Decoder {
                         };
                         Message {
                             meta,
-                            message: Box::new(message),
+                            message: Arc::new(message),
                         }
                     }
                     Err(e) => {

@@ -24,11 +24,12 @@ pub(crate) struct Meta {
     pub(crate) include_raw: bool,
 }
 
-/// A decoded message with its envelope: room, method, id, time.
+/// A decoded message with its envelope: room, method, id, time. The message is shared, so
+/// cloning an event is cheap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message<T> {
     pub(crate) meta: Meta,
-    pub(crate) message: Box<T>,
+    pub(crate) message: Arc<T>,
 }
 
 impl<T> Message<T> {
@@ -43,7 +44,7 @@ impl<T> Message<T> {
                 is_history: false,
                 include_raw: false,
             },
-            message: Box::new(message),
+            message: Arc::new(message),
         }
     }
 
@@ -52,9 +53,12 @@ impl<T> Message<T> {
         &self.message
     }
 
-    /// Takes the typed message out.
-    pub fn into_message(self) -> T {
-        *self.message
+    /// Takes the typed message out (cloning it if the event was cloned).
+    pub fn into_message(self) -> T
+    where
+        T: Clone,
+    {
+        Arc::unwrap_or_clone(self.message)
     }
 
     /// The room as the caller named it (the unique id without `@`).

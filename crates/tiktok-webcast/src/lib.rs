@@ -35,8 +35,8 @@ pub mod tikhub;
 pub(crate) use generated::proto::webcast as proto;
 
 pub use client::{
-    CloseHandle, DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice, TikTokClient,
-    TikTokClientBuilder, TikTokStream,
+    CloseHandle, DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice,
+    TikTokClient, TikTokClientBuilder, TikTokStream,
 };
 pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};
 pub use error::{Error, Service};

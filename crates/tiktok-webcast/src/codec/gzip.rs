@@ -38,7 +38,16 @@ impl Inflater {
     pub(crate) fn gunzip(&mut self, input: &[u8], limit: usize) -> Result<Vec<u8>, CodecError> {
         let body = deflate_body(input)?;
         self.decompress.reset(false);
-        let mut out: Vec<u8> = Vec::with_capacity(self.size_hint.clamp(256, limit.max(256)));
+        // The trailer's ISIZE is the exact size (mod 2^32) unless the stream lies; capped, it
+        // sizes the buffer in one allocation. Without it, the last frame's size is the guess.
+        let declared = input
+            .len()
+            .checked_sub(4)
+            .and_then(|at| input.get(at..))
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        let guess = declared.unwrap_or(self.size_hint).saturating_add(1);
+        let mut out: Vec<u8> =
+            Vec::with_capacity(guess.clamp(256, limit.saturating_add(1).max(256)));
         let mut consumed = 0usize;
         loop {
             if out.len() > limit {
@@ -48,10 +57,12 @@ impl Inflater {
                 let extra = out.len().max(1024).min(limit + 1 - out.len().min(limit));
                 out.reserve(extra.max(1));
             }
+            // `Finish`: the whole member is here, so zlib can skip maintaining its 32 KiB window
+            // when the output fits (it does: the buffer is sized from ISIZE).
             let (in_before, out_before) = (self.decompress.total_in(), self.decompress.total_out());
             let status = self
                 .decompress
-                .decompress_vec(&body[consumed..], &mut out, FlushDecompress::None)
+                .decompress_vec(&body[consumed..], &mut out, FlushDecompress::Finish)
                 .map_err(|e| CodecError::Gzip(e.to_string()))?;
             consumed += (self.decompress.total_in() - in_before) as usize;
             match status {

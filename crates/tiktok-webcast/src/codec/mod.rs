@@ -56,7 +56,7 @@ pub enum PayloadType {
 }
 
 impl PayloadType {
-    fn parse(text: &str) -> Self {
+    pub(crate) fn parse(text: &str) -> Self {
         match text {
             "msg" => PayloadType::Msg,
             "hb" => PayloadType::Heartbeat,
