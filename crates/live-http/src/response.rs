@@ -141,7 +141,7 @@ impl Response {
     /// says when the body was an HTML page.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             let message = if looks_like_html(&self.body) {
                 "an HTML page instead of JSON (a captcha or firewall page?)".to_owned()
@@ -156,6 +156,15 @@ impl Response {
                 .with_message(message)
                 .with_json_path(path)
                 .with_body(self.body.clone())
-        })
+        })?;
+        // Anything after the document is an error, not something to ignore.
+        deserializer.end().map_err(|e| {
+            Error::new(ErrorKind::Decode)
+                .with_request(self.method, self.url.clone())
+                .with_status(self.status)
+                .with_message(format!("unexpected data after the JSON document: {e}"))
+                .with_body(self.body.clone())
+        })?;
+        Ok(value)
     }
 }
