@@ -3,6 +3,7 @@
 
 mod codec;
 mod connection;
+mod euler_fixtures;
 mod fixtures;
 mod frames;
 mod fuzz;
