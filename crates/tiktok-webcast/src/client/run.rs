@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::TikTokClient;
 use super::url::{UrlParts, cookie_header, websocket_url};
-use crate::codec::{encode_enter_room, encode_heartbeat, random_enter_unique_id};
+use crate::codec::{bootstrap_frame, encode_enter_room, encode_heartbeat, random_enter_unique_id};
 use crate::decoder::Decoder;
 use crate::error::Error;
 use crate::event::{Lifecycle, TikTokEvent};
@@ -118,9 +118,14 @@ impl Runner {
             .map_err(|_| Error::Bootstrap(format!("room id {:?} is not a number", self.room_id)))?;
         let mut initial = Vec::new();
         if let Some(body) = bootstrap.fetch_result {
+            // Decoded as the frame a recording stores, so a replay sees the very same input.
             let now = self.clock.now();
+            let frame = bootstrap_frame(&body);
+            if let Some(tap) = &options.frame_tap {
+                tap(&frame, now);
+            }
             self.decoder
-                .push_fetch_result(body, now, &mut initial)
+                .push_frame(frame.into(), now, &mut initial)
                 .map_err(Error::Codec)?;
         }
         let fetch = self.decoder.fetch_info().clone();

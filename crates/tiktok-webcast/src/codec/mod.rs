@@ -146,6 +146,13 @@ fn client_frame(log_id: i64, payload_type: &str, payload: Bytes) -> Vec<u8> {
     .encode_to_vec()
 }
 
+/// The sign server's bootstrap body (a bare fetch result) wrapped as the `msg` frame it stands
+/// for (`log_id` -1, no compression), so recordings hold one kind of record and a replay
+/// decodes the bootstrap exactly as the live client did.
+pub fn bootstrap_frame(fetch_result: &[u8]) -> Vec<u8> {
+    client_frame(-1, "msg", Bytes::copy_from_slice(fetch_result))
+}
+
 /// The heartbeat frame (`payload_type` `hb`, payload `HeartBeatMessage{room_id, seq}`).
 pub fn encode_heartbeat(room_id: i64, send_packet_seq_id: i64) -> Vec<u8> {
     let payload = proto::HeartBeatMessage {

@@ -463,3 +463,76 @@ async fn close_ends_the_connection_cleanly_and_a_lost_connection_gives_up_when_t
         ]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_replay_of_the_recorded_frames_reproduces_the_live_output() {
+    use std::sync::{Arc, Mutex};
+
+    let r = room();
+    let rose = (5655, "Rose", 1, 1);
+    let mut config = config();
+    config.fetches = vec![
+        Batch::new(
+            "c-0",
+            vec![
+                r.chat(1, &alice(), "one"),
+                r.gift(5, &bob(), rose, 1, false, 9),
+            ],
+        ),
+        Batch::new("c-1", vec![r.chat(2, &bob(), "two")]),
+    ];
+    config.scripts = vec![
+        vec![
+            PushStep::Batch(
+                Batch::new(
+                    "c-1",
+                    vec![
+                        r.chat(2, &bob(), "two"),
+                        r.gift(6, &bob(), rose, 3, false, 9),
+                        r.like(7, &alice(), 5, 90),
+                    ],
+                )
+                .with_ack(3),
+            ),
+            PushStep::Sleep(Duration::from_secs(30)),
+            PushStep::Drop,
+        ],
+        vec![PushStep::Batch(Batch::new(
+            "c-2",
+            vec![r.viewers(8, 10, 20, &[]), r.control(9, 3)],
+        ))],
+    ];
+    let emu = TikTokEmulator::start(config).await.unwrap();
+    let recording: Arc<Mutex<Vec<(Vec<u8>, live_model::Timestamp)>>> = Arc::default();
+    let tape = Arc::clone(&recording);
+    let stream = client(&emu, "alice_01")
+        .frame_tap(move |frame, at| tape.lock().unwrap().push((frame.to_vec(), at)))
+        .connect()
+        .await
+        .unwrap();
+    let live: Vec<String> = collect(stream)
+        .await
+        .iter()
+        .filter(|e| !e.is_lifecycle())
+        .filter_map(TikTokEvent::to_live_event)
+        .map(|l| l.to_json_line())
+        .collect();
+    assert!(
+        live.iter().any(|l| l.contains("\"kind\":\"gift\"")),
+        "the streak timed out during the run: {live:?}"
+    );
+
+    let mut decoder =
+        tiktok_webcast::Decoder::new("alice_01", tiktok_webcast::DecoderOptions::default());
+    let mut replayed = Vec::new();
+    for (frame, at) in recording.lock().unwrap().iter() {
+        let _ = decoder.push_frame(bytes::Bytes::from(frame.clone()), *at, &mut replayed);
+    }
+    decoder.finish(&mut replayed);
+    let replayed: Vec<String> = replayed
+        .iter()
+        .filter_map(TikTokEvent::to_live_event)
+        .map(|l| l.to_json_line())
+        .collect();
+    assert_eq!(replayed, live);
+}
