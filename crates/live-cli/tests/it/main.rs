@@ -2,6 +2,7 @@
 //! live-testkit emulators on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod kick;
 mod kitkot;
 mod tencent;
 mod tiktok;
