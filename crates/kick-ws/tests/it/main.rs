@@ -8,4 +8,5 @@ mod fixtures;
 mod fuzz;
 mod pusher_client;
 mod redaction;
+mod soketi;
 mod support;
