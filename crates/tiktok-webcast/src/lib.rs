@@ -13,6 +13,45 @@
 //!
 //! Every event converts to the unified [`live_model::LiveEvent`] with
 //! [`TikTokEvent::to_live_event`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), tiktok_webcast::Error> {
+//! use live_http::Secret;
+//! use tiktok_webcast::{TikTokClient, TikTokEvent};
+//!
+//! let mut stream = TikTokClient::builder("@alice_01")
+//!     .euler_api_key(Secret::new("my Euler key"))
+//!     .connect()
+//!     .await?;
+//! while let Some(event) = stream.next_event().await {
+//!     match &event {
+//!         TikTokEvent::Chat(chat) => println!("{}", chat.message().content),
+//!         TikTokEvent::Gift(gift) if gift.is_final() => {
+//!             println!("{} x{} ({} coins)", gift.message.message().gift_name(), gift.count, gift.value())
+//!         }
+//!         _ => {}
+//!     }
+//!     if let Some(line) = event.to_live_event() {
+//!         println!("{}", line.to_json_line());
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Replaying recorded frames (what `live replay` does) is the same decoder without sockets:
+//!
+//! ```
+//! use live_model::Timestamp;
+//! use tiktok_webcast::{Decoder, DecoderOptions};
+//!
+//! let mut decoder = Decoder::new("alice_01", DecoderOptions::default());
+//! let mut events = Vec::new();
+//! let frame = tiktok_webcast::codec::encode_heartbeat(7, 1); // any recorded binary frame
+//! decoder.push_frame(frame.into(), Timestamp::from_unix_millis(1_700_000_000_000), &mut events)?;
+//! decoder.finish(&mut events); // the recording is over: count open gift streaks
+//! assert!(events.is_empty());
+//! # Ok::<(), tiktok_webcast::codec::CodecError>(())
+//! ```
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]
