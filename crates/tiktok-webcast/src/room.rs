@@ -128,7 +128,14 @@ impl RoomLookup {
         }
         if let Some(euler) = &self.euler {
             tracing::debug!(error = %last_error, "room id: live page failed, asking Euler");
-            let answer = euler.room_id(&unique_id).await?;
+            let answer = match euler.room_id(&unique_id).await {
+                Ok(answer) => answer,
+                // Without a plan that includes `room_id`, the block is the news.
+                Err(Error::Unauthorized { .. } | Error::PlanRequired { .. }) => {
+                    return Err(last_error);
+                }
+                Err(other) => return Err(other),
+            };
             if answer.is_live == Some(false) {
                 return Err(Error::UserOffline { unique_id });
             }

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-pub use generated::proto::webcast as proto;
+use generated::proto::webcast as proto;
 pub use messages::{
     Batch, ClientFrame, FakeMessage, FakeUser, Room, control_frame, gzip, gzip_bomb_frame,
     msg_frame,

@@ -503,7 +503,8 @@ async fn a_replay_of_the_recorded_frames_reproduces_the_live_output() {
         ))],
     ];
     let emu = TikTokEmulator::start(config).await.unwrap();
-    let recording: Arc<Mutex<Vec<(Vec<u8>, live_model::Timestamp)>>> = Arc::default();
+    type Tape = Arc<Mutex<Vec<(Vec<u8>, live_model::Timestamp)>>>;
+    let recording: Tape = Arc::default();
     let tape = Arc::clone(&recording);
     let stream = client(&emu, "alice_01")
         .frame_tap(move |frame, at| tape.lock().unwrap().push((frame.to_vec(), at)))
