@@ -151,7 +151,12 @@ fn main() {
         .ok()
         .and_then(|n| n.parse::<u64>().ok())
     {
-        let corpus = corpus();
+        // `TIKTOK_DECODE_PLAIN=1`: the uncompressed 3-message frames instead of the corpus.
+        let corpus = if std::env::var_os("TIKTOK_DECODE_PLAIN").is_some() {
+            three_message_frames(false)
+        } else {
+            corpus()
+        };
         let elapsed = run(&corpus, n, false);
         eprintln!(
             "{n} frames in {elapsed:?} wall: {:.0} frames/s",

@@ -242,3 +242,72 @@ async fn tikhub_live_info_keeps_the_double_slash_and_maps_errors() {
         Some("Bearer tok")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn tikhub_retries_429_and_500_then_types_them() {
+    use live_testkit::{HttpServer, Reply};
+    let server = HttpServer::start().await.unwrap();
+    let busy = || {
+        Reply::json(429, &serde_json::json!({"code": 429, "msg": "Rate limit"}))
+            .header("retry-after", "1")
+    };
+    server.script(
+        "GET",
+        "/api/v1//live/info",
+        [busy(), busy(), busy(), busy()],
+    );
+    server.script(
+        "GET",
+        "/api/v1/tikhub/user/get_user_info",
+        [
+            Reply::json(
+                500,
+                &serde_json::json!({"code": 500, "msg": "Server error"}),
+            ),
+            Reply::json(
+                200,
+                &serde_json::json!({"code": 200, "data": {"email": "a@b.c"}}),
+            ),
+        ],
+    );
+    let client = TikhubClient::builder()
+        .base_url(server.url())
+        .product(Product::TikhubApi)
+        .bearer(Secret::new("tok"))
+        .retry_policy(RetryPolicy::default().max_retries(2))
+        .build()
+        .unwrap();
+    let error = client.live_info("1", None).await.unwrap_err();
+    assert!(
+        matches!(error, Error::RateLimited { service: Service::Tikhub, retry_after: Some(d), .. } if d == Duration::from_secs(1)),
+        "{error:?}"
+    );
+    assert_eq!(
+        server.requests_to("/api/v1//live/info").len(),
+        3,
+        "retried twice"
+    );
+    let info = client.key_info().await.unwrap();
+    assert_eq!(info.data["email"], "a@b.c");
+    let always_500 = HttpServer::start().await.unwrap();
+    always_500.script(
+        "GET",
+        "/api/v1//live/info",
+        [Reply::json(
+            500,
+            &serde_json::json!({"code": 500, "msg": "down"}),
+        )],
+    );
+    let client = TikhubClient::builder()
+        .base_url(always_500.url())
+        .basic(&Secret::new("u:p"))
+        .retry_policy(RetryPolicy::default().max_retries(1))
+        .build()
+        .unwrap();
+    let error = client.live_info("1", None).await.unwrap_err();
+    let Error::Http { source, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(source.status(), Some(500));
+    assert!(error.is_retryable());
+}
