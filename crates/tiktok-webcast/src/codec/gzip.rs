@@ -11,7 +11,8 @@ pub(crate) const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 
 /// A reusable gzip inflater.
 pub(crate) struct Inflater {
-    decompress: Decompress,
+    /// Made on the first gzip frame: an idle room never pays for zlib's state.
+    decompress: Option<Decompress>,
     /// Capacity to start the next output with (the last frame's size), so a stream of similar
     /// frames allocates once per frame and never regrows.
     size_hint: usize,
@@ -28,7 +29,7 @@ impl std::fmt::Debug for Inflater {
 impl Inflater {
     pub(crate) fn new() -> Self {
         Inflater {
-            decompress: Decompress::new(false),
+            decompress: None,
             size_hint: 1024,
         }
     }
@@ -37,7 +38,10 @@ impl Inflater {
     /// compression bomb costs at most about twice `limit` of memory.
     pub(crate) fn gunzip(&mut self, input: &[u8], limit: usize) -> Result<Vec<u8>, CodecError> {
         let body = deflate_body(input)?;
-        self.decompress.reset(false);
+        let decompress = self
+            .decompress
+            .get_or_insert_with(|| Decompress::new(false));
+        decompress.reset(false);
         // The trailer's ISIZE is the exact size (mod 2^32) unless the stream lies; capped, it
         // sizes the buffer in one allocation. Without it, the last frame's size is the guess.
         let declared = input
@@ -59,17 +63,16 @@ impl Inflater {
             }
             // `Finish`: the whole member is here, so zlib can skip maintaining its 32 KiB window
             // when the output fits (it does: the buffer is sized from ISIZE).
-            let (in_before, out_before) = (self.decompress.total_in(), self.decompress.total_out());
-            let status = self
-                .decompress
+            let (in_before, out_before) = (decompress.total_in(), decompress.total_out());
+            let status = decompress
                 .decompress_vec(&body[consumed..], &mut out, FlushDecompress::Finish)
                 .map_err(|e| CodecError::Gzip(e.to_string()))?;
-            consumed += (self.decompress.total_in() - in_before) as usize;
+            consumed += (decompress.total_in() - in_before) as usize;
             match status {
                 Status::StreamEnd => break,
                 Status::Ok | Status::BufError => {
-                    let stalled = self.decompress.total_in() == in_before
-                        && self.decompress.total_out() == out_before;
+                    let stalled =
+                        decompress.total_in() == in_before && decompress.total_out() == out_before;
                     if stalled && (consumed >= body.len() || out.len() < out.capacity()) {
                         return Err(CodecError::Gzip("the stream is truncated".to_owned()));
                     }
