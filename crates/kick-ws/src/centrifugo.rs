@@ -282,7 +282,7 @@ fn publication_event<'a>(
             } else if t == "null" {
                 EventData::Absent
             } else {
-                EventData::Json(t)
+                EventData::Json(Cow::Borrowed(t))
             }
         }
     };

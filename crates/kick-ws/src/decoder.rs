@@ -225,6 +225,8 @@ pub struct KickDecoder {
     order: Vec<Arc<str>>,
     channels: HashMap<Arc<str>, Vec<Arc<str>>>,
     stats: DecoderStats,
+    /// Gifts waiting for chunks, over all rooms (so frames skip the check when none wait).
+    pending_gifts: usize,
 }
 
 impl Default for KickDecoder {
@@ -256,6 +258,7 @@ impl KickDecoder {
             order: Vec::new(),
             channels: HashMap::new(),
             stats: DecoderStats::default(),
+            pending_gifts: 0,
         }
     }
 
@@ -332,6 +335,7 @@ impl KickDecoder {
                 }
             }
         }
+        self.pending_gifts = 0;
         self.stats.events += events.len() as u64;
         events
     }
@@ -480,6 +484,7 @@ impl KickDecoder {
             let mut lifecycle = Lifecycle::new(room.name.clone(), at);
             lifecycle.reason = Some("unwatched".to_owned());
             events.push(KickEvent::Disconnected(lifecycle));
+            self.recount_gifts();
         }
     }
 
@@ -696,30 +701,41 @@ impl KickDecoder {
         at: Timestamp,
         events: &mut Vec<KickEvent>,
     ) {
-        let Some(rooms) = self.channels.get(channel) else {
+        let Some((channel, rooms)) = self.channels.get_key_value(channel) else {
             self.stats.unrouted += 1;
             return;
         };
-        let channel: Arc<str> = match self.channels.get_key_value(channel) {
-            Some((key, _)) => key.clone(),
-            None => Arc::from(channel),
-        };
-        let rooms = rooms.clone();
-        let parsed = parse_event(name, data, self.options.include_raw);
-        for room_name in rooms {
-            let Some(room) = self.rooms.get_mut(&room_name) else {
+        let mut parsed = Some(parse_event(name, data, self.options.include_raw));
+        let last = rooms.len().saturating_sub(1);
+        for (index, room_name) in rooms.iter().enumerate() {
+            let Some(room) = self.rooms.get_mut(room_name) else {
                 continue;
             };
-            let before = events.len();
-            let duplicate = apply(room, &self.options, &parsed, &channel, at, events);
+            // The last room takes the parsed event; others (rare) get a copy.
+            let this = if index == last {
+                parsed.take()
+            } else {
+                parsed.clone()
+            };
+            let Some(this) = this else { break };
+            let pending_before = room.pending_gifts.len();
+            let duplicate = apply(room, &self.options, this, channel, at, events);
+            self.pending_gifts =
+                (self.pending_gifts + room.pending_gifts.len()).saturating_sub(pending_before);
             if duplicate {
                 self.stats.duplicates += 1;
             }
-            debug_assert!(events.len() >= before);
         }
     }
 
+    fn recount_gifts(&mut self) {
+        self.pending_gifts = self.rooms.values().map(|r| r.pending_gifts.len()).sum();
+    }
+
     fn expire_gifts(&mut self, at: Timestamp, events: &mut Vec<KickEvent>) {
+        if self.pending_gifts == 0 {
+            return;
+        }
         let timeout = self.options.chunk_timeout.as_nanos() as i128;
         for name in &self.order {
             let Some(room) = self.rooms.get_mut(name) else {
@@ -739,6 +755,7 @@ impl KickDecoder {
                 }
             }
         }
+        self.recount_gifts();
     }
 }
 
@@ -756,22 +773,24 @@ fn excerpt(text: &str) -> String {
 }
 
 /// An event's data, typed once for every room it is routed to.
-enum Parsed {
+#[derive(Clone)]
+enum Parsed<'a> {
     Typed {
         kind: EventName,
         payload: Box<Payload>,
         name: Cow<'static, str>,
-        data_text: String,
+        data_text: &'a str,
         raw: Option<Arc<serde_json::Value>>,
     },
     Unknown {
         name: String,
         raw: serde_json::Value,
         reason: Option<String>,
-        data_text: String,
+        data_text: &'a str,
     },
 }
 
+#[derive(Clone)]
 enum Payload {
     Chat(ChatMessage),
     Deleted(MessageDeleted),
@@ -896,7 +915,7 @@ fn empty_data(kind: EventName) -> bool {
     )
 }
 
-fn parse_event(name: &str, data: &EventData<'_>, include_raw: bool) -> Parsed {
+fn parse_event<'a>(name: &str, data: &'a EventData<'_>, include_raw: bool) -> Parsed<'a> {
     let text = data.json_text().unwrap_or("");
     let raw_value = || -> serde_json::Value {
         match data {
@@ -915,7 +934,7 @@ fn parse_event(name: &str, data: &EventData<'_>, include_raw: bool) -> Parsed {
             name: name.to_owned(),
             raw: raw_value(),
             reason: None,
-            data_text: text.to_owned(),
+            data_text: text,
         };
     };
     let result = if empty_data(kind) {
@@ -936,7 +955,7 @@ fn parse_event(name: &str, data: &EventData<'_>, include_raw: bool) -> Parsed {
                 } else {
                     Cow::Owned(name.to_owned())
                 },
-                data_text: text.to_owned(),
+                data_text: text,
                 raw: include_raw.then(|| Arc::new(raw_value())),
             }
         }
@@ -944,7 +963,7 @@ fn parse_event(name: &str, data: &EventData<'_>, include_raw: bool) -> Parsed {
             name: name.to_owned(),
             raw: raw_value(),
             reason: Some(reason),
-            data_text: text.to_owned(),
+            data_text: text,
         },
     }
 }
@@ -1014,7 +1033,7 @@ impl Base {
 fn apply(
     room: &mut Room,
     options: &DecoderOptions,
-    parsed: &Parsed,
+    parsed: Parsed<'_>,
     channel: &Arc<str>,
     at: Timestamp,
     events: &mut Vec<KickEvent>,
@@ -1026,16 +1045,16 @@ fn apply(
             reason,
             data_text,
         } => {
-            let key = room.recent.key(("unknown", name, data_text));
+            let key = room.recent.key(("unknown", &name, data_text));
             if room.recent.seen_within(key, at, options.copy_window) {
                 return true;
             }
             events.push(KickEvent::Unknown(Box::new(UnknownEvent {
                 room: room.name.clone(),
                 channel: channel.clone(),
-                name: name.clone(),
-                raw: raw.clone(),
-                reason: reason.clone(),
+                name,
+                raw,
+                reason,
                 received_at: at,
             })));
             return false;
@@ -1046,23 +1065,15 @@ fn apply(
             name,
             data_text,
             raw,
-        } => (*kind, &**payload, name, data_text, raw),
+        } => (kind, *payload, name, data_text, raw),
     };
     // Gifted subscriptions: chunks merge; a chunk's copy on another alias is dropped.
-    if let Payload::Gifted(gift) = payload {
+    if let Payload::Gifted(gift) = &payload {
         return apply_gift(
-            room,
-            options,
-            gift,
-            channel,
-            name.clone(),
-            data_text,
-            raw,
-            at,
-            events,
+            room, options, gift, channel, name, data_text, &raw, at, events,
         );
     }
-    let duplicate = match key_of(payload) {
+    let duplicate = match key_of(&payload) {
         Key::Id(id) => {
             let key = room.recent.key((kind as u8, id));
             room.recent.seen_within(key, at, options.id_window)
@@ -1082,37 +1093,37 @@ fn apply(
     let base = Base {
         room: room.name.clone(),
         channel: channel.clone(),
-        name: name.clone(),
+        name,
         at,
-        raw: raw.clone(),
+        raw,
     };
     let event = match payload {
-        Payload::Chat(m) => KickEvent::ChatMessage(base.wrap(m.clone())),
-        Payload::Deleted(d) => KickEvent::MessageDeleted(base.wrap(d.clone())),
+        Payload::Chat(m) => KickEvent::ChatMessage(base.wrap(m)),
+        Payload::Deleted(d) => KickEvent::MessageDeleted(base.wrap(d)),
         Payload::Pinned(p) => {
             room.last_pin = Some(p.message.id.clone());
-            KickEvent::PinnedMessageCreated(base.wrap(p.clone()))
+            KickEvent::PinnedMessageCreated(base.wrap(p))
         }
         Payload::Unpinned => KickEvent::PinnedMessageDeleted(base.wrap(PinnedMessageDeleted {
             last_pinned_message_id: room.last_pin.take(),
         })),
         Payload::Poll(p) => {
             room.last_poll_title = Some(p.poll.title.clone());
-            KickEvent::PollUpdate(base.wrap(p.clone()))
+            KickEvent::PollUpdate(base.wrap(p))
         }
         Payload::PollDeleted => KickEvent::PollDelete(base.wrap(PollDeleted {
             last_title: room.last_poll_title.take(),
         })),
-        Payload::Banned(b) => KickEvent::UserBanned(base.wrap(b.clone())),
-        Payload::Unbanned(u) => KickEvent::UserUnbanned(base.wrap(u.clone())),
-        Payload::Subscription(s) => KickEvent::Subscription(base.wrap(s.clone())),
+        Payload::Banned(b) => KickEvent::UserBanned(base.wrap(b)),
+        Payload::Unbanned(u) => KickEvent::UserUnbanned(base.wrap(u)),
+        Payload::Subscription(s) => KickEvent::Subscription(base.wrap(s)),
         Payload::Gifted(_) => return false,
-        Payload::Lucky(l) => KickEvent::LuckyUsersWhoGotGiftSubscriptions(base.wrap(l.clone())),
-        Payload::GiftsBoard(g) => KickEvent::GiftsLeaderboardUpdated(base.wrap(g.clone())),
+        Payload::Lucky(l) => KickEvent::LuckyUsersWhoGotGiftSubscriptions(base.wrap(l)),
+        Payload::GiftsBoard(g) => KickEvent::GiftsLeaderboardUpdated(base.wrap(g)),
         Payload::StreamEnd(s) => {
             room.livestream_id = None;
             room.viewers = None;
-            KickEvent::StreamEnd(base.wrap(s.clone()))
+            KickEvent::StreamEnd(base.wrap(s))
         }
         Payload::Live(l) => {
             let id = l
@@ -1124,20 +1135,20 @@ fn apply(
                 room.livestream_id = id;
                 room.viewers = None;
             }
-            KickEvent::StreamerIsLive(base.wrap(l.clone()))
+            KickEvent::StreamerIsLive(base.wrap(l))
         }
-        Payload::Host(h) => KickEvent::StreamHost(base.wrap(h.clone())),
-        Payload::Hosted(h) => KickEvent::StreamHosted(base.wrap(h.clone())),
-        Payload::Move(m) => KickEvent::ChatMoveToSupportedChannel(base.wrap(m.clone())),
-        Payload::Clear(c) => KickEvent::ChatroomClear(base.wrap(c.clone())),
-        Payload::Updated(u) => KickEvent::ChatroomUpdated(base.wrap(u.clone())),
-        Payload::Mode(m) => KickEvent::ChatModeChanged(base.wrap(m.clone())),
-        Payload::Kicks(k) => KickEvent::KicksGifted(base.wrap(k.clone())),
-        Payload::KicksBoard(k) => KickEvent::KicksLeaderboardUpdated(base.wrap(k.clone())),
-        Payload::Reward(r) => KickEvent::RewardRedeemed(base.wrap(r.clone())),
-        Payload::Followers(f) => KickEvent::FollowersUpdated(base.wrap(f.clone())),
-        Payload::ChannelSub(s) => KickEvent::ChannelSubscription(base.wrap(s.clone())),
-        Payload::Goal(g) => KickEvent::GoalProgressUpdate(base.wrap(g.clone())),
+        Payload::Host(h) => KickEvent::StreamHost(base.wrap(h)),
+        Payload::Hosted(h) => KickEvent::StreamHosted(base.wrap(h)),
+        Payload::Move(m) => KickEvent::ChatMoveToSupportedChannel(base.wrap(m)),
+        Payload::Clear(c) => KickEvent::ChatroomClear(base.wrap(c)),
+        Payload::Updated(u) => KickEvent::ChatroomUpdated(base.wrap(u)),
+        Payload::Mode(m) => KickEvent::ChatModeChanged(base.wrap(m)),
+        Payload::Kicks(k) => KickEvent::KicksGifted(base.wrap(k)),
+        Payload::KicksBoard(k) => KickEvent::KicksLeaderboardUpdated(base.wrap(k)),
+        Payload::Reward(r) => KickEvent::RewardRedeemed(base.wrap(r)),
+        Payload::Followers(f) => KickEvent::FollowersUpdated(base.wrap(f)),
+        Payload::ChannelSub(s) => KickEvent::ChannelSubscription(base.wrap(s)),
+        Payload::Goal(g) => KickEvent::GoalProgressUpdate(base.wrap(g)),
     };
     events.push(event);
     false

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 /// The recommended pong timeout: no answer to our `pusher:ping` within this means the
 /// connection is dead.
@@ -20,34 +19,13 @@ pub const MAX_ACTIVITY_TIMEOUT: Duration = Duration::from_secs(120);
 pub enum EventData<'a> {
     /// The field was a string: its text (usually JSON to decode a second time).
     Text(Cow<'a, str>),
-    /// The field was JSON (object, array, number...): its source text.
-    Json(&'a str),
+    /// The field was JSON (object, array, number...): its text.
+    Json(Cow<'a, str>),
     /// No `data`, or `null`.
     Absent,
 }
 
 impl<'a> EventData<'a> {
-    fn from_raw(raw: Option<&'a RawValue>) -> Result<Self, serde_json::Error> {
-        let Some(raw) = raw else {
-            return Ok(EventData::Absent);
-        };
-        let text = raw.get();
-        match text.as_bytes().first() {
-            Some(b'"') => {
-                // Borrow when there is nothing to unescape (the common case for short strings
-                // is rare: Kick's data strings are escaped JSON), else own the unescaped text.
-                let inner = &text[1..text.len().saturating_sub(1)];
-                if inner.contains('\\') {
-                    serde_json::from_str::<String>(text).map(|s| EventData::Text(Cow::Owned(s)))
-                } else {
-                    Ok(EventData::Text(Cow::Borrowed(inner)))
-                }
-            }
-            Some(b'n') if text == "null" => Ok(EventData::Absent),
-            _ => Ok(EventData::Json(text)),
-        }
-    }
-
     /// The JSON text to decode: the string's content, or the JSON itself; `None` when absent.
     pub fn json_text(&self) -> Option<&str> {
         match self {
@@ -117,7 +95,72 @@ struct Envelope<'a> {
     #[serde(borrow, default)]
     channel: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
+    data: Option<DataField<'a>>,
+}
+
+/// `data` read in one pass: a string is unescaped once (borrowed when it has no escapes);
+/// anything else (objects from soketi's `pusher:error`, rare) is kept as JSON text.
+struct DataField<'a>(EventData<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for DataField<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = DataField<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("event data")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Text(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Text(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Text(Cow::Owned(v))))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Absent))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Absent))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(V(std::marker::PhantomData))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let value = serde_json::Value::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(DataField(EventData::Json(Cow::Owned(value.to_string()))))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let value = serde_json::Value::deserialize(SeqAccessDeserializer::new(seq))?;
+                Ok(DataField(EventData::Json(Cow::Owned(value.to_string()))))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Json(Cow::Owned(v.to_string()))))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Json(Cow::Owned(v.to_string()))))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(DataField(EventData::Json(Cow::Owned(v.to_string()))))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                serde_json::Number::from_f64(v)
+                    .map(|n| DataField(EventData::Json(Cow::Owned(n.to_string()))))
+                    .ok_or_else(|| E::custom("a number that is not finite"))
+            }
+        }
+        deserializer.deserialize_option(V(std::marker::PhantomData))
+    }
 }
 
 /// Why a frame could not be read.
@@ -136,8 +179,7 @@ impl FrameError {
 pub fn parse_frame(text: &str) -> Result<PusherFrame<'_>, FrameError> {
     let envelope: Envelope<'_> =
         serde_json::from_str(text).map_err(|e| FrameError(format!("not a Pusher frame: {e}")))?;
-    let data = EventData::from_raw(envelope.data)
-        .map_err(|e| FrameError(format!("bad `data` in {}: {e}", envelope.event)))?;
+    let data = envelope.data.map_or(EventData::Absent, |d| d.0);
     let name = envelope.event;
     if let Some(control) = name
         .strip_prefix("pusher:")
@@ -342,13 +384,9 @@ mod tests {
         assert_eq!(channel.as_deref(), Some("chatrooms.1.v2"));
         assert_eq!(data.json_text(), Some(r#"{"id":"a"}"#));
         let f = parse_frame(r#"{"event":"X","data":{"a":1}}"#).unwrap();
-        assert!(matches!(
-            f,
-            PusherFrame::Event {
-                data: EventData::Json(r#"{"a":1}"#),
-                ..
-            }
-        ));
+        assert!(
+            matches!(f, PusherFrame::Event { data: EventData::Json(ref j), .. } if j == r#"{"a":1}"#)
+        );
         let f = parse_frame(r#"{"event":"X","data":"[]"}"#).unwrap();
         assert!(matches!(f, PusherFrame::Event { data: EventData::Text(ref t), .. } if t == "[]"));
         assert!(parse_frame("not json").is_err());
