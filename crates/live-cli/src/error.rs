@@ -24,17 +24,28 @@ impl CliError {
         CliError::Failed(message.into().into())
     }
 
-    /// Prints the error and its causes to stderr.
+    /// Prints the error and its causes to stderr, on one line.
     pub fn report(&self) {
+        eprintln!("error: {}", self.one_line());
+    }
+
+    /// The error and its causes joined on one line (a cause already quoted by its parent's
+    /// message is not repeated).
+    pub fn one_line(&self) -> String {
         match self {
-            CliError::Usage(message) => eprintln!("error: {message}"),
+            CliError::Usage(message) => message.clone(),
             CliError::Failed(error) => {
-                eprintln!("error: {error}");
+                let mut line = error.to_string();
                 let mut source = error.source();
                 while let Some(cause) = source {
-                    eprintln!("  caused by: {cause}");
+                    let text = cause.to_string();
+                    if !line.contains(&text) {
+                        line.push_str(": ");
+                        line.push_str(&text);
+                    }
                     source = cause.source();
                 }
+                line.replace('\n', " ")
             }
         }
     }
@@ -65,3 +76,41 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for CliError {
 
 /// The result of a command.
 pub type CliResult = Result<ExitCode, CliError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn errors_print_on_one_line_with_their_causes() {
+        let error = CliError::from(Layer(
+            "GET http://x/y: could not connect",
+            Some(Box::new(Layer("connection refused\n(os error 111)", None))),
+        ));
+        assert_eq!(
+            error.one_line(),
+            "GET http://x/y: could not connect: connection refused (os error 111)"
+        );
+        let repeated = CliError::from(Layer("a: b", Some(Box::new(Layer("b", None)))));
+        assert_eq!(repeated.one_line(), "a: b");
+        assert_eq!(
+            CliError::usage("LIVE_TENCENT_KEY is not set").one_line(),
+            "LIVE_TENCENT_KEY is not set"
+        );
+    }
+}
