@@ -114,8 +114,12 @@ async fn next_phase_event(phase: &mut Phase) -> PhaseEvent {
     }
 }
 
+/// Livestreams per `current-viewers` request: thousands of ids would not fit one URL.
+const VIEWER_BATCH: usize = 100;
+
 enum Background {
-    Viewers(Result<String>),
+    /// One answer; `last` ends the poll.
+    Viewers(Result<String>, bool),
     Token(Result<Secret>),
 }
 
@@ -380,19 +384,31 @@ impl Driver {
         let api = self.api.clone();
         let tx = self.bg_tx.clone();
         self.background.spawn(async move {
-            let result = api.current_viewers_raw(&ids).await;
-            let _ = tx.send(Background::Viewers(result)).await;
+            let batches: Vec<&[u64]> = ids.chunks(VIEWER_BATCH).collect();
+            let count = batches.len();
+            for (index, batch) in batches.into_iter().enumerate() {
+                let result = api.current_viewers_raw(batch).await;
+                if tx
+                    .send(Background::Viewers(result, index + 1 == count))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
         });
     }
 
     async fn background_done(&mut self, result: Background) {
         match result {
-            Background::Viewers(result) => {
-                self.poll_in_flight = false;
-                self.poll_at = self
-                    .config
-                    .viewer_poll
-                    .map(|interval| Instant::now() + interval);
+            Background::Viewers(result, last) => {
+                if last {
+                    self.poll_in_flight = false;
+                    self.poll_at = self
+                        .config
+                        .viewer_poll
+                        .map(|interval| Instant::now() + interval);
+                }
                 match result {
                     Ok(body) => {
                         self.poll_failing = false;
