@@ -193,3 +193,90 @@ async fn watch_prints_every_event_once_across_a_restart_over_pusher() {
 async fn watch_prints_every_event_once_across_a_restart_over_centrifugo() {
     check(&watch_across_a_restart("auto").await);
 }
+
+/// The same contract against a real Pusher server: the emulator only answers the lookup,
+/// soketi carries the events, and is restarted in the middle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_prints_every_event_once_across_a_soketi_restart() {
+    use live_testkit::kick::soketi::{Soketi, free_port};
+
+    let port = free_port();
+    let soketi = Soketi::start(port).await;
+    let emulator = KickEmulator::start().await.unwrap();
+    let channel = EmuChannel::live("streamer", 1000);
+    emulator.add_channel(channel.clone());
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_live"));
+    command
+        .args(["watch", "kick:streamer", "--json", "--limit", "5"])
+        .env_clear()
+        .env("LIVE_KICK_API_URL", emulator.api_url())
+        .env("LIVE_KICK_WEB_URL", emulator.web_url())
+        .env("LIVE_KICK_PUSHER_URL", soketi.ws_url())
+        .env("LIVE_KICK_TRANSPORT", "pusher")
+        .kill_on_drop(true)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen: Vec<Value> = Vec::new();
+    let mut read_until = async |kind: &str, seen: &mut Vec<Value>| {
+        loop {
+            let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+                .await
+                .unwrap_or_else(|_| panic!("no {kind} line within 30 s: {seen:?}"))
+                .unwrap()
+                .unwrap_or_else(|| panic!("`live watch` ended before {kind}: {seen:?}"));
+            let value: Value = serde_json::from_str(&line).unwrap();
+            let found = value["kind"] == kind;
+            seen.push(value);
+            if found {
+                return;
+            }
+        }
+    };
+    read_until("connected", &mut seen).await;
+    // soketi confirms each alias on its own: give the other four a moment.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (v2, copy) = (
+        channel.chat_channel(),
+        format!("chatrooms.{}", channel.chatroom_id),
+    );
+    for (id, text) in [("a", "one"), ("b", "two")] {
+        let (status, body) = soketi
+            .publish(&[v2.as_str(), copy.as_str()], CHAT, &chat(id, text))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    read_until("chat", &mut seen).await;
+    read_until("chat", &mut seen).await;
+    soketi.stop();
+    read_until("reconnecting", &mut seen).await;
+    let soketi = Soketi::start(port).await;
+    read_until("connected", &mut seen).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for (id, text) in [("c", "three"), ("d", "four")] {
+        let (status, body) = soketi
+            .publish(&[v2.as_str(), copy.as_str()], CHAT, &chat(id, text))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+    {
+        seen.push(serde_json::from_str(&line).unwrap());
+    }
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+    let texts: Vec<&str> = seen
+        .iter()
+        .filter(|l| l["kind"] == "chat")
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["one", "two", "three", "four"], "{seen:#?}");
+    assert_eq!(seen[0]["kind"], "viewer_count");
+    soketi.stop();
+}

@@ -14,6 +14,7 @@
 
 mod centrifugo;
 mod pusher;
+pub mod soketi;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
