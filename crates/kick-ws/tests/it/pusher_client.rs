@@ -447,3 +447,71 @@ async fn close_sends_a_normal_close_frame() {
     assert!(record.request.path.ends_with(live_testkit::kick::APP_KEY));
     assert_eq!(record.request.query_param("protocol").as_deref(), Some("7"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn failed_attempts_back_off_exponentially_up_to_the_cap_and_may_give_up() {
+    let (emulator, _) = emulator().await;
+    // Nothing listens on this port: every attempt fails at once.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let mut client = builder(&emulator, Transport::Pusher)
+        .pusher_url(format!("ws://127.0.0.1:{port}/app/key?protocol=7"))
+        .reconnect(kick_ws::ReconnectPolicy::new().max_attempts(Some(9)))
+        .build()
+        .unwrap();
+    client.watch(ChannelRef::slug("streamer")).await.unwrap();
+    let mut delays = Vec::new();
+    loop {
+        match client.next_event().await.unwrap() {
+            KickEvent::Reconnecting(l) => {
+                assert_eq!(l.attempt, Some(delays.len() as u32 + 1));
+                delays.push(l.retry_in_ms.unwrap());
+            }
+            KickEvent::Disconnected(l) => {
+                assert!(l.reason.is_some());
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(delays.len(), 9, "{delays:?}");
+    assert_eq!(delays[0], 1000, "the first retry waits 1 s");
+    for (i, delay) in delays.iter().enumerate().skip(1) {
+        let full = (1000u64 << (i - 1)).min(30_000);
+        assert!(
+            *delay >= (full / 2).max(1000) && *delay <= full.max(1000),
+            "attempt {}: {delay} ms outside [{}, {full}] ({delays:?})",
+            i + 1,
+            (full / 2).max(1000)
+        );
+    }
+    assert!(delays[8] <= 30_000, "capped at 30 s: {delays:?}");
+    match client.handle().close().await {
+        Err(Error::ReconnectLimit { attempts: 9, .. }) => {}
+        other => panic!("expected ReconnectLimit, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_never_says_hello_is_left_after_the_handshake_timeout() {
+    let (emulator, channel) = emulator().await;
+    emulator.set_silent(true);
+    let mut client = builder(&emulator, Transport::Pusher).build().unwrap();
+    client.watch(ChannelRef::slug("streamer")).await.unwrap();
+    let event = next_where(&mut client, "reconnecting", |e| {
+        matches!(e, KickEvent::Reconnecting(_))
+    })
+    .await;
+    let KickEvent::Reconnecting(lifecycle) = event else {
+        unreachable!()
+    };
+    assert_eq!(
+        lifecycle.reason.as_deref(),
+        Some("no handshake from the server in time")
+    );
+    emulator.set_silent(false);
+    connected(&mut client).await;
+    emulator.wait_for_subscribed(&channel.chat_channel()).await;
+    client.close().await.unwrap();
+}
