@@ -98,10 +98,17 @@ fn codegen(root: &Path, mode: Mode) -> Result<ExitCode> {
     }
 }
 
-/// The workspace root: xtask lives one level below it.
+/// The workspace root: xtask lives one level below it. Cargo sets `CARGO_MANIFEST_DIR` when
+/// it runs the binary, which stays right if the checkout moved since the build; the path baked
+/// in at compile time is the fallback.
 fn project_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or(manifest_dir)
 }
 
 #[cfg(test)]

@@ -10,12 +10,16 @@ use serde_json::{Number, Value};
 
 /// The workspace root (this crate lives in `crates/live-testkit`).
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
+    // At test time cargo sets CARGO_MANIFEST_DIR to the crate under test; it stays right when
+    // the checkout moved since live-testkit was built. The compile-time path is the fallback.
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    start
         .ancestors()
-        .nth(2)
-        .unwrap_or(manifest_dir)
-        .to_path_buf()
+        .find(|dir| dir.join("fixtures").is_dir() && dir.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or(start)
 }
 
 /// The path of a fixture given relative to `fixtures/`, e.g. `fixture_path("kitkot/join.json")`.

@@ -208,7 +208,9 @@ async fn service_errors_exit_1_with_a_clear_message() {
         err.contains("error: kitkot: room 7000000000000000404 does not exist"),
         "{err}"
     );
-    assert!(err.contains("caused by: GET http://127.0.0.1"), "{err}");
+    // One line on stderr, the HTTP cause joined to it.
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains(": GET http://127.0.0.1"), "{err}");
 
     kitkot.revoke_api_key(API_KEY);
     let output = run(&kitkot, &["kitkot", "leave", DEMO_ROOM_ID]).await;

@@ -133,13 +133,25 @@ async fn bad_base_urls_are_typed_errors() {
 #[tokio::test]
 async fn trailing_data_after_the_json_is_an_error() {
     let server = HttpServer::start().await.unwrap();
-    server.script("GET", "/t", [Reply::text(200, "application/json", r#"{"a":1} {"b":2}"#)]);
+    server.script(
+        "GET",
+        "/t",
+        [Reply::text(200, "application/json", r#"{"a":1} {"b":2}"#)],
+    );
     let http = client(&server).build().unwrap();
-    let error = http.get("/t").send_json::<serde_json::Value>().await.unwrap_err();
+    let error = http
+        .get("/t")
+        .send_json::<serde_json::Value>()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert!(error.to_string().contains("after the JSON"), "{error}");
     // White space after the document is fine.
-    server.script("GET", "/w", [Reply::text(200, "application/json", "{\"a\":1}\n  ")]);
+    server.script(
+        "GET",
+        "/w",
+        [Reply::text(200, "application/json", "{\"a\":1}\n  ")],
+    );
     let ok: serde_json::Value = http.get("/w").send_json().await.unwrap();
     assert_eq!(ok["a"], 1);
 }
