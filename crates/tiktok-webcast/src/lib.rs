@@ -38,20 +38,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Replaying recorded frames (what `live replay` does) is the same decoder without sockets:
-//!
-//! ```
-//! use live_model::Timestamp;
-//! use tiktok_webcast::{Decoder, DecoderOptions};
-//!
-//! let mut decoder = Decoder::new("alice_01", DecoderOptions::default());
-//! let mut events = Vec::new();
-//! let frame = tiktok_webcast::codec::encode_heartbeat(7, 1); // any recorded binary frame
-//! decoder.push_frame(frame.into(), Timestamp::from_unix_millis(1_700_000_000_000), &mut events)?;
-//! decoder.finish(&mut events); // the recording is over: count open gift streaks
-//! assert!(events.is_empty());
-//! # Ok::<(), tiktok_webcast::codec::CodecError>(())
-//! ```
+//! Replaying a recording (what `live replay` does) is the same decoder without sockets, fed
+//! what the connection's tap saw ([`TapRecord`]) through a [`Replayer`].
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]
@@ -65,6 +53,7 @@ mod error;
 pub mod euler;
 mod event;
 pub mod messages;
+mod replay;
 mod rest;
 pub mod room;
 pub mod signer;
@@ -75,7 +64,7 @@ pub(crate) use generated::proto::webcast as proto;
 
 pub use client::{
     CloseHandle, DEFAULT_WEB_URL, DEFAULT_WEBCAST_URL, FrameTap, ReconnectPolicy, SignerChoice,
-    TikTokClient, TikTokClientBuilder, TikTokStream,
+    TapRecord, TikTokClient, TikTokClientBuilder, TikTokStream,
 };
 pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameOutcome};
 pub use error::{Error, Service};
@@ -85,4 +74,5 @@ pub use event::{
 };
 /// TikHub's live-info model, generated from `fixtures/tikhub/live_info.json`.
 pub use generated::tikhub_live_info as tikhub_model;
+pub use replay::Replayer;
 pub use signer::{Bootstrap, BootstrapRequest, Signer};

@@ -27,9 +27,31 @@ pub const DEFAULT_WEB_URL: &str = "https://www.tiktok.com";
 /// The webcast API host.
 pub const DEFAULT_WEBCAST_URL: &str = "https://webcast.tiktok.com";
 
-/// Sees every raw WebSocket binary frame with its arrival time, before it is decoded (for
-/// recording: `live replay` feeds such frames through a new [`Decoder`] with the same times).
-pub type FrameTap = Arc<dyn Fn(&[u8], Timestamp) + Send + Sync>;
+/// What a connection hands its tap, in the order it happens: every binary frame about to be
+/// decoded (WebSocket frames, and the bootstrap as the `msg` frame it stands for) and every
+/// lifecycle event. Replaying these through a [`crate::Replayer`] gives the very events the
+/// live connection gave (`live watch --record`, `live replay`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy)]
+pub enum TapRecord<'a> {
+    /// A binary frame and its arrival time.
+    Frame {
+        /// The frame as received.
+        bytes: &'a [u8],
+        /// When it arrived.
+        at: Timestamp,
+    },
+    /// A `Connected`, `Reconnecting` or `Disconnected` event, as the consumer will see it.
+    Lifecycle(&'a TikTokEvent),
+    /// The streak clock ran between frames and counted gift streaks that had timed out.
+    Tick {
+        /// The time it ran at.
+        at: Timestamp,
+    },
+}
+
+/// Sees every [`TapRecord`] of a connection.
+pub type FrameTap = Arc<dyn Fn(TapRecord<'_>) + Send + Sync>;
 
 /// Which signer bootstraps connections.
 #[non_exhaustive]
@@ -262,7 +284,7 @@ impl TikTokClientBuilder {
 
     /// Sees every raw binary frame with its arrival time (for recording).
     #[must_use]
-    pub fn frame_tap(mut self, tap: impl Fn(&[u8], Timestamp) + Send + Sync + 'static) -> Self {
+    pub fn frame_tap(mut self, tap: impl Fn(TapRecord<'_>) + Send + Sync + 'static) -> Self {
         self.frame_tap = Some(Arc::new(tap));
         self
     }

@@ -12,13 +12,14 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
+use super::TapRecord;
 use super::TikTokClient;
 use super::url::{UrlParts, cookie_header, websocket_url};
 use crate::codec::{bootstrap_frame, encode_enter_room, encode_heartbeat, random_enter_unique_id};
 use crate::decoder::Decoder;
 use crate::error::Error;
 use crate::event::{Lifecycle, TikTokEvent};
-use crate::signer::BootstrapRequest;
+use crate::signer::{Bootstrap, BootstrapRequest};
 
 /// The default heartbeat interval (TLC's, and the real captures' rhythm).
 const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(10);
@@ -33,6 +34,8 @@ pub(crate) struct Session {
     heartbeat: Duration,
     started: Instant,
     initial: Vec<TikTokEvent>,
+    /// The bootstrap frame and its time, recorded when the session starts.
+    bootstrap: Option<(Vec<u8>, Timestamp)>,
 }
 
 enum End {
@@ -117,21 +120,53 @@ impl Runner {
             .parse()
             .map_err(|_| Error::Bootstrap(format!("room id {:?} is not a number", self.room_id)))?;
         let mut initial = Vec::new();
-        if let Some(body) = bootstrap.fetch_result {
+        let mut recorded = None;
+        if let Some(body) = &bootstrap.fetch_result {
             // Decoded as the frame a recording stores, so a replay sees the very same input.
             let now = self.clock.now();
-            let frame = bootstrap_frame(&body);
-            if let Some(tap) = &options.frame_tap {
-                tap(&frame, now);
+            let frame = bootstrap_frame(body);
+            let decoded = self
+                .decoder
+                .push_frame(frame.clone().into(), now, &mut initial);
+            if let Err(error) = decoded {
+                self.tap_frame(&frame, now);
+                return Err(Error::Codec(error));
             }
-            self.decoder
-                .push_frame(frame.into(), now, &mut initial)
-                .map_err(Error::Codec)?;
+            recorded = Some((frame, now));
         }
+        match self.open_socket(&bootstrap, room_number).await {
+            Ok((ws, heartbeat)) => Ok(Session {
+                ws,
+                heartbeat,
+                started: Instant::now(),
+                initial,
+                bootstrap: recorded,
+            }),
+            Err(error) => {
+                // The decoder took the bootstrap in (its message ids are now known and its
+                // cursor is used): deliver its history now or it never would be, and record
+                // it, so a replay sees the same input.
+                if let Some((frame, at)) = recorded {
+                    self.tap_frame(&frame, at);
+                }
+                self.pending.extend(initial);
+                Err(error)
+            }
+        }
+    }
+
+    /// Opens the WebSocket of a bootstrap and enters the room.
+    async fn open_socket(
+        &mut self,
+        bootstrap: &Bootstrap,
+        room_number: i64,
+    ) -> Result<(WsConnection, Duration), Error> {
+        let options = &self.client.options;
         let fetch = self.decoder.fetch_info().clone();
         let push_server = if fetch.push_server.is_empty() {
             bootstrap
                 .push_server
+                .clone()
                 .ok_or_else(|| Error::Bootstrap("no push server in the fetch result".to_owned()))?
         } else {
             fetch.push_server.clone()
@@ -199,17 +234,32 @@ impl Runner {
         .map_err(|e| Error::WebSocket(Box::new(e)))?;
         self.heartbeat_seq = 0;
         tracing::debug!(room = %self.client.room, room_id = %self.room_id, url = %ws.url(), ?heartbeat, "webcast connected");
-        Ok(Session {
-            ws,
-            heartbeat,
-            started: Instant::now(),
-            initial,
-        })
+        Ok((ws, heartbeat))
+    }
+
+    /// Hands a frame to the tap.
+    fn tap_frame(&self, bytes: &[u8], at: Timestamp) {
+        if let Some(tap) = &self.client.options.frame_tap {
+            tap(TapRecord::Frame { bytes, at });
+        }
+    }
+
+    /// Queues a lifecycle event for the consumer and hands it to the tap, in the order the
+    /// consumer sees it.
+    fn emit_lifecycle(&mut self, event: TikTokEvent) {
+        if let Some(tap) = &self.client.options.frame_tap {
+            tap(TapRecord::Lifecycle(&event));
+        }
+        self.pending.push_back(event);
     }
 
     fn start_session(&mut self, session: &mut Session, reason: Option<String>) {
-        self.pending
-            .push_back(TikTokEvent::Connected(self.lifecycle(reason)));
+        // The consumer sees `Connected` before the bootstrap's history: record them in that
+        // order too, so a replay (which decodes as it reads) gives the same sequence.
+        self.emit_lifecycle(TikTokEvent::Connected(self.lifecycle(reason)));
+        if let Some((frame, at)) = session.bootstrap.take() {
+            self.tap_frame(&frame, at);
+        }
         self.pending.extend(session.initial.drain(..));
     }
 
@@ -251,7 +301,7 @@ impl Runner {
                 let mut lifecycle = self.lifecycle(Some(reason.clone()));
                 lifecycle.attempt = Some(attempt);
                 lifecycle.retry_in = Some(delay);
-                self.pending.push_back(TikTokEvent::Reconnecting(lifecycle));
+                self.emit_lifecycle(TikTokEvent::Reconnecting(lifecycle));
                 if !self.wait(delay, &tx, &cancel).await {
                     return self.finish(&tx, "closed", true).await;
                 }
@@ -286,7 +336,6 @@ impl Runner {
     ) -> End {
         let buffer = self.client.options.buffer;
         let stale_timeout = self.client.options.stale_timeout;
-        let tap = self.client.options.frame_tap.clone();
         let room_number: i64 = self.room_id.parse().unwrap_or_default();
         let mut heartbeat = tokio::time::interval(session.heartbeat);
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -322,7 +371,13 @@ impl Runner {
                 _ = ticker.tick() => {
                     let now = self.clock.now();
                     self.decoder.tick(now, &mut self.scratch);
-                    self.pending.extend(self.scratch.drain(..));
+                    if !self.scratch.is_empty() {
+                        // A flush between frames: recorded, or a replay would flush later.
+                        if let Some(tap) = &self.client.options.frame_tap {
+                            tap(TapRecord::Tick { at: now });
+                        }
+                        self.pending.extend(self.scratch.drain(..));
+                    }
                 }
                 message = session.ws.next(), if reading => {
                     stale.as_mut().reset(Instant::now() + stale_timeout);
@@ -337,9 +392,7 @@ impl Runner {
                         }
                         Some(Ok(WsMessage::Binary(bytes))) => {
                             let now = self.clock.now();
-                            if let Some(tap) = &tap {
-                                tap(&bytes, now);
-                            }
+                            self.tap_frame(&bytes, now);
                             match self.decoder.push_frame(bytes, now, &mut self.scratch) {
                                 Ok(outcome) => {
                                     if let Some(ack) = outcome.ack
@@ -400,7 +453,7 @@ impl Runner {
         self.decoder.finish(&mut self.scratch);
         self.pending.extend(self.scratch.drain(..));
         let lifecycle = self.lifecycle(Some(reason.to_owned()));
-        self.pending.push_back(TikTokEvent::Disconnected(lifecycle));
+        self.emit_lifecycle(TikTokEvent::Disconnected(lifecycle));
         for event in self.pending.drain(..) {
             let sent = if cancelled {
                 tx.try_send(event).is_ok()

@@ -503,18 +503,31 @@ async fn a_replay_of_the_recorded_frames_reproduces_the_live_output() {
         ))],
     ];
     let emu = TikTokEmulator::start(config).await.unwrap();
-    type Tape = Arc<Mutex<Vec<(Vec<u8>, live_model::Timestamp)>>>;
+    /// What the tap saw, owned.
+    enum Taped {
+        Frame(Vec<u8>, live_model::Timestamp),
+        Lifecycle(TikTokEvent),
+        Tick(live_model::Timestamp),
+    }
+    type Tape = Arc<Mutex<Vec<Taped>>>;
     let recording: Tape = Arc::default();
     let tape = Arc::clone(&recording);
     let stream = client(&emu, "alice_01")
-        .frame_tap(move |frame, at| tape.lock().unwrap().push((frame.to_vec(), at)))
+        .frame_tap(move |record| {
+            let owned = match record {
+                tiktok_webcast::TapRecord::Frame { bytes, at } => Taped::Frame(bytes.to_vec(), at),
+                tiktok_webcast::TapRecord::Lifecycle(event) => Taped::Lifecycle(event.clone()),
+                tiktok_webcast::TapRecord::Tick { at } => Taped::Tick(at),
+                _ => return,
+            };
+            tape.lock().unwrap().push(owned);
+        })
         .connect()
         .await
         .unwrap();
     let live: Vec<String> = collect(stream)
         .await
         .iter()
-        .filter(|e| !e.is_lifecycle())
         .filter_map(TikTokEvent::to_live_event)
         .map(|l| l.to_json_line())
         .collect();
@@ -522,18 +535,32 @@ async fn a_replay_of_the_recorded_frames_reproduces_the_live_output() {
         live.iter().any(|l| l.contains("\"kind\":\"gift\"")),
         "the streak timed out during the run: {live:?}"
     );
-
-    let mut decoder =
-        tiktok_webcast::Decoder::new("alice_01", tiktok_webcast::DecoderOptions::default());
-    let mut replayed = Vec::new();
-    for (frame, at) in recording.lock().unwrap().iter() {
-        let _ = decoder.push_frame(bytes::Bytes::from(frame.clone()), *at, &mut replayed);
+    for kind in ["connected", "reconnecting", "disconnected"] {
+        assert!(
+            live.iter()
+                .any(|l| l.contains(&format!("\"kind\":\"{kind}\""))),
+            "no {kind} in {live:?}"
+        );
     }
-    decoder.finish(&mut replayed);
+
+    let mut replay =
+        tiktok_webcast::Replayer::new("alice_01", tiktok_webcast::DecoderOptions::default());
+    let mut replayed = Vec::new();
+    for record in recording.lock().unwrap().drain(..) {
+        match record {
+            Taped::Frame(bytes, at) => {
+                let _ = replay.frame(bytes::Bytes::from(bytes), at, &mut replayed);
+            }
+            Taped::Lifecycle(event) => replay.lifecycle(event, &mut replayed),
+            Taped::Tick(at) => replay.tick(at, &mut replayed),
+        }
+    }
+    replay.finish(&mut replayed);
     let replayed: Vec<String> = replayed
         .iter()
         .filter_map(TikTokEvent::to_live_event)
         .map(|l| l.to_json_line())
         .collect();
+    // Every line, lifecycle included, in the same order with the same times.
     assert_eq!(replayed, live);
 }
