@@ -26,10 +26,12 @@
 pub mod event;
 pub mod lenient;
 mod platform;
+mod target;
 mod timestamp;
 mod user;
 
 pub use event::{EventKind, LiveEvent, RawPayload};
 pub use platform::{ParsePlatformError, Platform};
+pub use target::{ParseTargetError, Target};
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use user::User;
