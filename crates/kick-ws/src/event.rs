@@ -270,6 +270,8 @@ pub struct UnknownEvent {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lagged {
+    /// The room whose events were dropped (`None` for events of no room, such as errors).
+    pub room: Option<String>,
     /// How many events were dropped.
     pub dropped: u64,
     /// When the consumer caught up.
@@ -389,7 +391,7 @@ impl KickEvent {
             ViewerCount(e) => &e.room,
             Connected(e) | Reconnecting(e) | Disconnected(e) => &e.room,
             Error(e) => return e.room.as_deref(),
-            Lagged(_) => return None,
+            Lagged(e) => return e.room.as_deref(),
             Unknown(e) => &e.room,
         })
     }
@@ -620,7 +622,18 @@ impl KickEvent {
                 // Unknown events always carry their payload: it is all there is.
                 event.with_raw(u.raw.clone())
             }
-            K::Error(_) | K::Lagged(_) => return None,
+            // A gap that cannot be recovered is a lifecycle line, never hidden (DESIGN §4):
+            // the connection is still up, and the reason says what was lost.
+            K::Lagged(lag) => LiveEvent::new(
+                Platform::Kick,
+                lag.room.as_deref()?,
+                lag.at,
+                EventKind::Connected(live_model::event::Lifecycle::because(format!(
+                    "{} events were dropped: the consumer did not keep up",
+                    lag.dropped
+                ))),
+            ),
+            K::Error(_) => return None,
         };
         Some(event)
     }

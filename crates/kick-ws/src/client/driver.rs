@@ -150,7 +150,8 @@ pub(crate) struct Driver {
     attempt: u32,
     client_id: String,
     prefer_pusher: bool,
-    lagged: u64,
+    /// Events dropped since the consumer last had room, per room (`None`: events of no room).
+    lagged: std::collections::BTreeMap<Option<String>, u64>,
     started: (Instant, Timestamp),
     outcome: Result<()>,
     decoded: Decoded,
@@ -189,7 +190,7 @@ impl Driver {
             attempt: 0,
             client_id: uuid::Uuid::new_v4().to_string(),
             prefer_pusher: false,
-            lagged: 0,
+            lagged: std::collections::BTreeMap::new(),
             started: (Instant::now(), Timestamp::now()),
             outcome: Ok(()),
             decoded: Decoded::default(),
@@ -281,33 +282,26 @@ impl Driver {
 
     fn deliver(&mut self, events: Vec<KickEvent>) {
         for event in events {
-            if self.lagged > 0 {
-                let notice = KickEvent::Lagged(Lagged {
-                    dropped: self.lagged,
-                    at: self.now(),
-                });
-                match self.events.try_send(notice) {
-                    Ok(()) => self.lagged = 0,
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        self.lagged += 1;
+            if !self.lagged.is_empty() {
+                match self.report_lag() {
+                    Delivery::Sent => {}
+                    Delivery::Full => {
+                        self.count_dropped(&event);
                         continue;
                     }
-                    Err(mpsc::error::TrySendError::Closed(_)) => {
-                        self.cancel.cancel();
-                        return;
-                    }
+                    Delivery::Closed => return,
                 }
             }
             match self.events.try_send(event) {
                 Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    if self.lagged == 0 {
+                Err(mpsc::error::TrySendError::Full(event)) => {
+                    if self.lagged.is_empty() {
                         tracing::warn!(
                             capacity = self.config.buffer,
                             "the Kick event buffer is full: dropping events until the consumer catches up"
                         );
                     }
-                    self.lagged += 1;
+                    self.count_dropped(&event);
                 }
                 Err(mpsc::error::TrySendError::Closed(_)) => {
                     // Nobody listens any more.
@@ -316,6 +310,37 @@ impl Driver {
                 }
             }
         }
+    }
+
+    fn count_dropped(&mut self, event: &KickEvent) {
+        *self
+            .lagged
+            .entry(event.room().map(str::to_owned))
+            .or_insert(0) += 1;
+    }
+
+    /// Tells each room how many of its events were dropped, one notice per room, as soon as
+    /// the consumer has room for them.
+    fn report_lag(&mut self) -> Delivery {
+        while let Some((room, dropped)) = self.lagged.pop_first() {
+            let notice = KickEvent::Lagged(Lagged {
+                room: room.clone(),
+                dropped,
+                at: self.now(),
+            });
+            match self.events.try_send(notice) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    self.lagged.insert(room, dropped);
+                    return Delivery::Full;
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => {
+                    self.cancel.cancel();
+                    return Delivery::Closed;
+                }
+            }
+        }
+        Delivery::Sent
     }
 
     fn lifecycle(&mut self, record: LifecycleRecord) {
@@ -1173,4 +1198,11 @@ mod tests {
             "ws://127.0.0.1:9/app/other?protocol=7"
         );
     }
+}
+
+/// Whether a notice reached the consumer's buffer.
+enum Delivery {
+    Sent,
+    Full,
+    Closed,
 }

@@ -424,8 +424,17 @@ async fn a_slow_consumer_loses_the_newest_events_and_is_told_how_many() {
     emulator.publish(&channel.chat_channel(), CHAT, &chat("late", "late"));
     let next = drain(&mut client, Duration::from_secs(1)).await;
     assert!(
-        matches!(next[0], KickEvent::Lagged(ref l) if l.dropped == 16),
+        matches!(next[0], KickEvent::Lagged(ref l) if l.dropped == 16 && l.room.as_deref() == Some("streamer")),
         "{next:?}"
+    );
+    // The gap reaches the unified stream as a lifecycle line of the room, never hidden.
+    let line = next[0].to_live_event().unwrap();
+    assert!(line.is_lifecycle());
+    assert_eq!(line.room, "streamer");
+    assert!(
+        line.to_json_line().contains("16 events were dropped"),
+        "{}",
+        line.to_json_line()
     );
     assert_eq!(chats(&next), ["late"]);
     client.close().await.unwrap();
