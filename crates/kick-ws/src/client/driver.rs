@@ -1182,6 +1182,13 @@ async fn open_transport(
     }
 }
 
+/// Whether a notice reached the consumer's buffer.
+enum Delivery {
+    Sent,
+    Full,
+    Closed,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1198,11 +1205,4 @@ mod tests {
             "ws://127.0.0.1:9/app/other?protocol=7"
         );
     }
-}
-
-/// Whether a notice reached the consumer's buffer.
-enum Delivery {
-    Sent,
-    Full,
-    Closed,
 }
