@@ -49,6 +49,7 @@ mod lenient;
 mod names;
 pub mod payload;
 pub mod pusher;
+mod replay;
 
 pub use api::{KickApi, Offer};
 pub use channel::{ChannelInfo, ChannelRef, ChannelUser, ChatroomInfo, LivestreamInfo};
@@ -66,3 +67,4 @@ pub use frame::{
     FrameSource, LifecycleRecord, LifecycleState, ParseFrameSourceError, RawFrame, WatchRecord,
 };
 pub use names::{Alias, EVENT_PREFIX, EventName};
+pub use replay::Replayer;

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kick_ws::{ChannelRef, Error, KickDecoder, KickEvent, RawFrame, Transport};
+use kick_ws::{ChannelRef, Error, KickEvent, RawFrame, Transport};
 use live_testkit::kick::EmuChannel;
 
 use crate::support::*;
@@ -155,11 +155,12 @@ async fn a_recording_of_the_tap_replays_to_the_same_output() {
             .iter()
             .any(|f| f.source == kick_ws::FrameSource::Viewers)
     );
-    let mut replay = KickDecoder::new(kick_ws::DecoderOptions::new().include_raw(true));
+    let mut replay = kick_ws::Replayer::new(kick_ws::DecoderOptions::new().include_raw(true));
     let mut replayed = Vec::new();
     for frame in &frames {
-        replayed.extend(replay.decode(frame).events);
+        replayed.extend(replay.frame(frame));
     }
+    replayed.extend(replay.finish());
     let lines = |events: &[KickEvent]| -> Vec<String> {
         events
             .iter()
