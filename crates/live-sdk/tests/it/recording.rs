@@ -1,0 +1,122 @@
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use live_sdk::record::{self, Header, Recorder};
+use live_sdk::{Replay, Target};
+
+use crate::world::World;
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replay_of_a_recording_gives_the_live_lines_exactly() {
+    let world = World::start().await;
+    let targets: Vec<Target> = vec![
+        "kick:streamer".parse().unwrap(),
+        "tiktok:alice_01".parse().unwrap(),
+    ];
+    let buffer = Buffer::default();
+    let recorder = Recorder::new(buffer.clone(), &Header::new(true, targets.clone())).unwrap();
+    let mut client = world
+        .client()
+        .include_raw(true)
+        .record(recorder.clone())
+        .build()
+        .unwrap();
+    for target in &targets {
+        client.add(target.clone()).await.unwrap();
+    }
+    let mut live = Vec::new();
+    let mut chatted = false;
+    while let Some(event) = client.next_event().await {
+        if let Some(line) = &event.live {
+            live.push(line.to_json_line());
+        }
+        if !chatted
+            && event.target == targets[0]
+            && event
+                .live
+                .as_ref()
+                .is_some_and(|l| l.kind.as_str() == "connected")
+        {
+            world.kick_chat("k-1", "recorded");
+            chatted = true;
+        }
+        if event.target == targets[1] && event.ends_target() {
+            client.handle().close().await;
+        }
+    }
+    recorder.finish().unwrap();
+    let bytes = buffer.0.lock().unwrap().clone();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(
+        !text.contains(crate::world::KEY),
+        "the recording holds the API key"
+    );
+
+    let (header, frames) = record::read(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(header.targets, targets);
+    let mut replay = Replay::new(&header);
+    let mut replayed = Vec::new();
+    for frame in frames {
+        for event in replay.feed(frame.unwrap()) {
+            if let Some(line) = event.live {
+                replayed.push(line.to_json_line());
+            }
+        }
+    }
+    for event in replay.finish() {
+        if let Some(line) = event.live {
+            replayed.push(line.to_json_line());
+        }
+    }
+    // The platforms interleave differently in time, but each target's lines are identical.
+    for target in ["\"room\":\"streamer\"", "\"room\":\"alice_01\""] {
+        let mine = |lines: &[String]| -> Vec<String> {
+            lines
+                .iter()
+                .filter(|l| l.contains(target))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(mine(&replayed), mine(&live), "{target}");
+        assert!(mine(&live).len() >= 3, "{:#?}", live);
+    }
+    assert_eq!(replayed.len(), live.len());
+}
+
+#[test]
+fn bad_recordings_are_typed_errors() {
+    assert!(record::read(std::io::Cursor::new("")).is_err());
+    assert!(
+        record::read(std::io::Cursor::new(
+            "{\"live_record\":99,\"created\":\"2026-01-01T00:00:00Z\"}\n"
+        ))
+        .is_err()
+    );
+    let (_, frames) = record::read(std::io::Cursor::new(
+        "{\"live_record\":1,\"created\":\"2026-01-01T00:00:00Z\"}\nnot json\n{\"t\":\"2026-01-01T00:00:00Z\",\"platform\":\"tiktok\",\"room\":\"a\",\"source\":\"frame\",\"data\":\"!!\"}\n",
+    ))
+    .unwrap();
+    let results: Vec<_> = frames.collect();
+    assert_eq!(results.len(), 2);
+    assert!(results.iter().all(|r| r.is_err()));
+    assert!(
+        results[0]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("line 2")
+    );
+}
