@@ -10,6 +10,7 @@
 //! Platform emulators (Kick, TikTok, Tencent, kitkot) are built on these two.
 #![forbid(unsafe_code)]
 
+pub mod demo;
 pub mod fixtures;
 pub mod http;
 pub mod kick;

@@ -277,15 +277,36 @@ impl Room {
             poll_id,
             start_content: Some(proto::PollStartContent {
                 title: title.to_owned(),
-                option_list: options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (text, votes))| proto::PollOptionInfo {
-                        votes: *votes,
-                        display_content: (*text).to_owned(),
-                        option_idx: i as i64,
-                    })
-                    .collect(),
+                option_list: poll_options(options),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        Self::message("WebcastPollMessage", msg_id, m.encode_to_vec())
+    }
+
+    /// A vote count update of poll `poll_id` (`options`: text and votes so far).
+    pub fn poll_update(&self, msg_id: i64, poll_id: i64, options: &[(&str, i64)]) -> FakeMessage {
+        let m = proto::WebcastPollMessage {
+            common: self.common("WebcastPollMessage", msg_id, ""),
+            poll_id,
+            update_votes_content: Some(proto::PollUpdateVotesContent {
+                option_list: poll_options(options),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        Self::message("WebcastPollMessage", msg_id, m.encode_to_vec())
+    }
+
+    /// The end of poll `poll_id` with its final votes.
+    pub fn poll_end(&self, msg_id: i64, poll_id: i64, options: &[(&str, i64)]) -> FakeMessage {
+        let m = proto::WebcastPollMessage {
+            common: self.common("WebcastPollMessage", msg_id, ""),
+            poll_id,
+            end_content: Some(proto::PollEndContent {
+                end_type: 1,
+                option_list: poll_options(options),
                 ..Default::default()
             }),
             ..Default::default()
@@ -311,6 +332,18 @@ impl Room {
     pub fn raw(&self, msg_id: i64, method: &str, payload: Vec<u8>) -> FakeMessage {
         Self::message(method, msg_id, payload)
     }
+}
+
+fn poll_options(options: &[(&str, i64)]) -> Vec<proto::PollOptionInfo> {
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, (text, votes))| proto::PollOptionInfo {
+            votes: *votes,
+            display_content: (*text).to_owned(),
+            option_idx: i as i64,
+        })
+        .collect()
 }
 
 /// A fetch result (the payload of a `msg` frame and the body of Euler's `/webcast/fetch`).

@@ -13,7 +13,7 @@
 mod generated;
 mod messages;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -74,6 +74,50 @@ pub enum PushStep {
     Silence,
     /// Close with a code and reason.
     Close(u16, String),
+    /// Steps made when the server reaches this one: it plays what the source returns for 0,
+    /// then for 1, and so on until the source returns `None`, then goes on with the steps
+    /// after this one (endless scripts, or scripts stamped with the time they start).
+    Generate(StepSource),
+}
+
+/// Makes a connection's script steps on demand, in rounds numbered from 0 (see
+/// [`PushStep::Generate`]).
+#[derive(Clone)]
+pub struct StepSource {
+    make: Arc<dyn Fn(u64) -> Option<Vec<PushStep>> + Send + Sync>,
+    round: u64,
+}
+
+impl StepSource {
+    /// A source: `make(round)` returns the steps of that round, `None` when there are no more.
+    pub fn new(make: impl Fn(u64) -> Option<Vec<PushStep>> + Send + Sync + 'static) -> Self {
+        StepSource {
+            make: Arc::new(make),
+            round: 0,
+        }
+    }
+
+    /// The steps of the next round followed by the source itself, or nothing at the end.
+    fn unroll(self) -> Vec<PushStep> {
+        match (self.make)(self.round) {
+            Some(mut steps) => {
+                steps.push(PushStep::Generate(StepSource {
+                    make: self.make,
+                    round: self.round + 1,
+                }));
+                steps
+            }
+            None => Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for StepSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StepSource")
+            .field("round", &self.round)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Settings of the emulator.
@@ -626,7 +670,7 @@ async fn serve_push(mut conn: WsConn, config: Arc<EmulatorConfig>, log: Arc<Mute
     let _ = conn
         .send(WsMessage::Binary(control_frame("im_enter_room_resp", b"")))
         .await;
-    let mut steps = steps.into_iter();
+    let mut steps = VecDeque::from(steps);
     let mut awaiting_acks: Vec<(i64, Instant)> = Vec::new();
     let mut last_heartbeat = Instant::now();
     let mut sleep_until: Option<Instant> = None;
@@ -649,7 +693,7 @@ async fn serve_push(mut conn: WsConn, config: Arc<EmulatorConfig>, log: Arc<Mute
         // Play steps until one needs waiting.
         if sleep_until.is_none_or(|until| until <= now) {
             sleep_until = None;
-            match steps.next() {
+            match steps.pop_front() {
                 Some(PushStep::Batch(batch)) => {
                     if batch.need_ack {
                         awaiting_acks.push((batch.log_id, now + config.ack_timeout));
@@ -680,6 +724,12 @@ async fn serve_push(mut conn: WsConn, config: Arc<EmulatorConfig>, log: Arc<Mute
                 Some(PushStep::Close(code, reason)) => {
                     lock(&log).closes.push((index, format!("closed {code}")));
                     return conn.close(code, &reason).await;
+                }
+                Some(PushStep::Generate(source)) => {
+                    for step in source.unroll().into_iter().rev() {
+                        steps.push_front(step);
+                    }
+                    continue;
                 }
                 None => sleep_until = Some(now + Duration::from_secs(3600)),
             }
