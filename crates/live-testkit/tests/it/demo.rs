@@ -8,6 +8,9 @@ use std::time::Duration;
 use kick_ws::{ChannelRef, KickClient, KickEvent, Transport};
 use live_http::Secret;
 use live_testkit::demo::{DemoOptions, DemoWorld, EULER_KEY};
+use live_testkit::tiktok::{
+    Batch, EmulatorConfig, FakeUser, PushStep, Room, StepSource, TikTokEmulator,
+};
 use serde_json::Value;
 use tiktok_webcast::{TikTokClient, TikTokEvent, TikTokStream};
 use tokio::time::Instant;
@@ -529,4 +532,57 @@ async fn a_looping_world_keeps_playing_with_fresh_ids() {
         .filter(|g| g["gift"]["name"] == "Rose")
         .count();
     assert!(roses >= 2, "{roses}");
+}
+
+/// The emulator feature the TikTok show stands on: `PushStep::Generate` plays its rounds
+/// one after the other until the source says no more, then the steps after it.
+#[tokio::test(start_paused = true)]
+async fn generated_push_steps_play_round_after_round_then_the_rest() {
+    let room = Room::new(7_300_000_000_000_000_001, 1_700_000_000_000);
+    let alice = FakeUser::new(6_796_815_426_174_960_646, "alice_01", "Alice");
+    let chats = StepSource::new(move |n| {
+        (n < 3).then(|| {
+            let id = 100 + n as i64;
+            vec![
+                PushStep::Sleep(Duration::from_millis(200)),
+                PushStep::Batch(Batch::new(
+                    &format!("c-{n}"),
+                    vec![room.chat(id, &alice, &format!("round {n}"))],
+                )),
+            ]
+        })
+    });
+    let mut config = EmulatorConfig::live("alice_01", "7300000000000000001");
+    config.scripts = vec![vec![
+        PushStep::Generate(chats),
+        PushStep::Batch(Batch::new("end", vec![room.control(200, 3)])),
+    ]];
+    let emulator = TikTokEmulator::start(config).await.unwrap();
+    let mut stream = TikTokClient::builder("alice_01")
+        .web_url(emulator.web.url())
+        .webcast_url(emulator.web.url())
+        .euler_url(emulator.euler.url())
+        .connect()
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    while let Some(event) = stream.next_event().await {
+        if let Some(line) = tiktok_line(&event) {
+            seen.push(match line["text"].as_str() {
+                Some(text) => text.to_owned(),
+                None => line["kind"].as_str().unwrap().to_owned(),
+            });
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "connected",
+            "round 0",
+            "round 1",
+            "round 2",
+            "stream_end",
+            "disconnected"
+        ]
+    );
 }
