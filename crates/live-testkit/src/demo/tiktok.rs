@@ -13,7 +13,7 @@ use crate::tiktok::{Batch, EmulatorConfig, FakeMessage, FakeUser, PushStep, Room
 pub const UNIQUE_ID: &str = "demo_live";
 
 /// The demo room's id.
-pub const ROOM_ID: i64 = 7_311_223_344_556_677_889;
+pub(crate) const ROOM_ID: i64 = 7_311_223_344_556_677_889;
 
 /// The API key the demo's Euler Stream asks for (it is not a secret: it opens nothing but
 /// this loopback emulator).
