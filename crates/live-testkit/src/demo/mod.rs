@@ -3,8 +3,9 @@
 //! network and no credentials.
 //!
 //! - **Kick** (`kick:demo`): chat from a cast of ten viewers in eight languages (English,
-//!   Spanish, Portuguese, Japanese, Korean, Chinese, Arabic, Hindi) and emoji, Kick emotes, a reply, a pinned message and its unpinning, a subscription (and the twin Kick
-//!   sends on the channel feed), five gifted subscriptions, two Kicks gifts (with their
+//!   Spanish, Portuguese, Japanese, Korean, Chinese, Arabic, Hindi) and emoji, Kick emotes,
+//!   a reply, a pinned message and its unpinning, a subscription (and the twin Kick sends on
+//!   the channel feed), five gifted subscriptions, two Kicks gifts (with their
 //!   leaderboard updates), a spam message deleted, its sender timed out and later unbanned,
 //!   a poll with its votes and its end, a raid (both host events Kick sends), viewer counts
 //!   that change between the client's polls, and the stream's end.
