@@ -2,15 +2,15 @@
 //! from `ctx.env` (`LIVE_KICK_API_URL`, `LIVE_KICK_PUSHER_URL`, `LIVE_KICK_WEB_URL`) and the
 //! transport from `LIVE_KICK_TRANSPORT` (`auto`, `pusher`, `centrifugo`).
 
+use live_sdk::kick as kick_ws;
+
 use std::process::ExitCode;
 
-use futures_util::StreamExt;
-use kick_ws::{ChannelRef, KickApi, KickClient, Transport};
+use kick_ws::{KickApi, KickClient, KickClientBuilder, Transport};
 
 use crate::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::print_json;
-use crate::watch::{Opened, WatchOptions};
 
 /// `live kick` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -35,34 +35,17 @@ pub async fn run(command: Command, ctx: &Ctx) -> CliResult {
     }
 }
 
-/// Opens `kick:SLUG` for `live watch`: one client, the channel looked up and watched, its
-/// events converted to unified lines (raw payloads kept with `--all`).
-pub async fn watch(room: &str, ctx: &Ctx, options: WatchOptions) -> Result<Opened, CliError> {
+/// The Kick client settings of `live watch kick:SLUG`: URLs from `LIVE_KICK_API_URL`,
+/// `LIVE_KICK_PUSHER_URL`, `LIVE_KICK_WEB_URL`, the transport from `LIVE_KICK_TRANSPORT`.
+pub fn client_builder(ctx: &Ctx) -> Result<KickClientBuilder, CliError> {
     let transport: Transport = ctx
         .env
         .kick_transport
         .parse()
         .map_err(|e: kick_ws::Error| CliError::usage(format!("LIVE_KICK_TRANSPORT: {e}")))?;
-    let client = KickClient::builder()
+    Ok(KickClient::builder()
         .api_url(&ctx.env.kick_api_url)
         .web_url(&ctx.env.kick_web_url)
         .pusher_url(&ctx.env.kick_pusher_url)
-        .transport(transport)
-        .include_raw(options.all)
-        .build()?;
-    client.watch(ChannelRef::slug(room)).await?;
-    let handle = client.handle();
-    let events = client
-        .filter_map(|event| async move { event.to_live_event() })
-        .boxed();
-    Ok(Opened {
-        events,
-        close: Box::new(move || {
-            Box::pin(async move {
-                if let Err(error) = handle.close().await {
-                    tracing::warn!(error = %error, "the Kick connection ended with an error");
-                }
-            })
-        }),
-    })
+        .transport(transport))
 }

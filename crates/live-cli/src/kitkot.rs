@@ -4,6 +4,8 @@
 //! (always required) and `LIVE_KITKOT_SESSION_KEY` (required by every command but `exists`).
 //! Every command prints JSON; `chat` prints NDJSON, one message per line, across pages.
 
+use live_sdk::kitkot;
+
 use std::io;
 use std::process::ExitCode;
 

@@ -1,11 +1,11 @@
 //! `live`: watch live rooms on Kick and TikTok, record and replay them, and drive the REST
 //! services around them. The command line is a contract (DESIGN.md §3): scripts and tests
 //! outside the workspace drive it.
+
 #![forbid(unsafe_code)]
-// Platform modules are filled in by their issues; until then some helpers are unused.
-#![allow(dead_code)]
 
 mod config;
+mod demo;
 mod error;
 mod kick;
 mod kitkot;
@@ -40,8 +40,9 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Play a recording made with `live watch --record` through the same decoders.
     Replay(replay::ReplayArgs),
-    /// Start the built-in emulators and watch them: no network or credentials needed.
-    Demo(replay::DemoArgs),
+    /// Start the built-in emulators and watch them: no network or credentials needed
+    /// (`LIVE_DEMO_SPEED=N` plays the show N times faster).
+    Demo(demo::DemoArgs),
     /// Kick REST lookups.
     #[command(subcommand)]
     Kick(kick::Command),
@@ -70,7 +71,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Watch(args) => watch::run(args, &ctx).await,
         Command::Replay(args) => replay::run_replay(args, &ctx).await,
-        Command::Demo(args) => replay::run_demo(args, &ctx).await,
+        Command::Demo(args) => demo::run_demo(args, &ctx).await,
         Command::Kick(command) => kick::run(command, &ctx).await,
         Command::Tiktok(command) => tiktok::run(command, &ctx).await,
         Command::Tikhub(command) => tikhub::run(command, &ctx).await,

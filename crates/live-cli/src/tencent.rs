@@ -4,6 +4,8 @@
 //! every page (as the service sends it, PascalCase fields); the others print one document.
 //! `usersig` is the one command that prints a secret, on purpose.
 
+use live_sdk::tencent as tencent_live;
+
 use std::io;
 use std::process::ExitCode;
 

@@ -1,6 +1,8 @@
 //! `live tikhub ...`: TikHub calls with `LIVE_TIKHUB_URL` and `LIVE_TIKHUB_TOKEN` (Bearer) or
 //! `LIVE_TIKHUB_BASIC` (`user:password`).
 
+use live_sdk::tiktok as tiktok_webcast;
+
 use std::process::ExitCode;
 
 use tiktok_webcast::tikhub::TikhubClient;

@@ -2,18 +2,18 @@
 //! and key comes from `ctx.env` (`LIVE_TIKTOK_WEB_URL`, `LIVE_TIKTOK_WEBCAST_URL`,
 //! `LIVE_EULER_URL`, `LIVE_EULER_API_KEY`, `LIVE_TIKHUB_*`).
 
+use live_sdk::tiktok as tiktok_webcast;
+
 use std::process::ExitCode;
 
-use futures_util::StreamExt;
 use serde_json::json;
 use tiktok_webcast::euler::{ChatRequest, EulerClient};
 use tiktok_webcast::room::{DEFAULT_USER_AGENT, RoomLookup, RoomSource};
-use tiktok_webcast::{Error, TikTokClient, TikTokEvent};
+use tiktok_webcast::{Error, TikTokClient};
 
 use crate::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::print_json;
-use crate::watch::{Opened, WatchOptions};
 
 /// Where `room-info` asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -153,24 +153,21 @@ pub async fn run(command: Command, ctx: &Ctx) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens `tiktok:UNIQUE_ID` for `live watch`: lookups, signing and the WebSocket per
-/// `ctx.env`; `--all` keeps untyped events with their raw payload.
-pub async fn watch(room: &str, ctx: &Ctx, options: WatchOptions) -> Result<Opened, CliError> {
-    let mut builder = TikTokClient::builder(room)
-        .web_url(&ctx.env.tiktok_web_url)
-        .webcast_url(&ctx.env.tiktok_webcast_url)
-        .euler_url(&ctx.env.euler_url)
-        .include_raw(options.all);
-    if let Some(key) = &ctx.env.euler_api_key {
-        builder = builder.euler_api_key(key.clone());
+/// Makes the TikTok client of each `live watch tiktok:UNIQUE_ID` target: URLs from
+/// `LIVE_TIKTOK_WEB_URL`, `LIVE_TIKTOK_WEBCAST_URL`, `LIVE_EULER_URL`, the key from
+/// `LIVE_EULER_API_KEY`.
+pub fn client_factory(
+    ctx: &Ctx,
+) -> impl Fn(&str) -> tiktok_webcast::TikTokClientBuilder + Send + Sync + 'static {
+    let env = ctx.env.clone();
+    move |room: &str| {
+        let mut builder = TikTokClient::builder(room)
+            .web_url(&env.tiktok_web_url)
+            .webcast_url(&env.tiktok_webcast_url)
+            .euler_url(&env.euler_url);
+        if let Some(key) = &env.euler_api_key {
+            builder = builder.euler_api_key(key.clone());
+        }
+        builder
     }
-    let stream = builder.connect().await?;
-    let closer = stream.close_handle();
-    let events = stream
-        .filter_map(|event: TikTokEvent| std::future::ready(event.to_live_event()))
-        .boxed();
-    Ok(Opened {
-        events,
-        close: Box::new(move || Box::pin(closer.close())),
-    })
 }

@@ -2,10 +2,12 @@
 //! live-testkit emulators on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod demo;
 mod kick;
 mod kitkot;
 mod tencent;
 mod tiktok;
+mod watch;
 
 use std::process::Output;
 use std::time::Duration;
