@@ -150,7 +150,6 @@ struct Shared {
     state: Mutex<State>,
     #[allow(dead_code)]
     include_raw: bool,
-    #[allow(dead_code)]
     recorder: Option<Recorder>,
     #[cfg(feature = "kick")]
     kick: KickSide,
@@ -283,10 +282,18 @@ impl LiveClient {
             event = self.rx.recv() => event?,
             _ = self.handle.shared.cancel.cancelled() => return None,
         };
+        self.delivered(&event);
+        Some(event)
+    }
+
+    /// Bookkeeping of a delivered event: its target may end, and a recording marks it.
+    fn delivered(&self, event: &Event) {
         if event.ends_target() {
             self.handle.shared.state().active.remove(&event.target);
         }
-        Some(event)
+        if let Some(recorder) = &self.handle.shared.recorder {
+            recorder.output(event);
+        }
     }
 
     /// Closes every connection (each sends its close frame), drops the events not yet read
@@ -317,9 +324,7 @@ impl futures_util::Stream for LiveClient {
         }
         match self.rx.poll_recv(cx) {
             Poll::Ready(Some(event)) => {
-                if event.ends_target() {
-                    self.handle.shared.state().active.remove(&event.target);
-                }
+                self.delivered(&event);
                 Poll::Ready(Some(event))
             }
             other => other,

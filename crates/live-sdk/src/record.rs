@@ -25,6 +25,19 @@
 //!   `connected`, `reconnecting`, `disconnected` the connection's lifecycle with `reason`,
 //!   `attempt`, `retry_in_ms` and `room_id` when known.
 //!
+//! A recording made by a [`crate::LiveClient`] also marks every event it delivered, in order,
+//! with its target (and, for the SDK's own events, the event itself):
+//!
+//! ```text
+//! {"t":"…","source":"output","target":"tiktok:alice"}
+//! {"t":"…","source":"output","target":"tiktok:sleepy","sdk":{"platform":"tiktok","room":"sleepy","kind":"disconnected",…}}
+//! ```
+//!
+//! Its header then says `"ordered":true`, and a [`crate::Replay`] releases the decoded events
+//! in exactly that order: the replay reproduces the live run's output line for line, however
+//! the rooms interleaved, and stops where the live consumer stopped. Without markers, each
+//! frame's events are released as it is decoded (every room's own order is still exact).
+//!
 //! Unknown fields are ignored, so later versions may add some.
 
 use std::io::{BufRead, Write};
@@ -54,6 +67,9 @@ pub struct Header {
     /// The targets that were watched.
     #[serde(default)]
     pub targets: Vec<Target>,
+    /// The recording marks every delivered event (see the module documentation).
+    #[serde(default)]
+    pub ordered: bool,
 }
 
 impl Header {
@@ -64,6 +80,7 @@ impl Header {
             created: Timestamp::now(),
             include_raw,
             targets,
+            ordered: true,
         }
     }
 }
@@ -72,6 +89,7 @@ impl Header {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Line {
     t: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     platform: Option<Platform>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     room: Option<String>,
@@ -88,12 +106,25 @@ struct Line {
     retry_in_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     room_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sdk: Option<live_model::LiveEvent>,
 }
 
-/// One recorded decoder input.
+/// One recorded line: a decoder input, or the mark of a delivered event.
 #[non_exhaustive]
 #[derive(Debug, Clone)]
 pub enum Frame {
+    /// The live client delivered its next event of `target` here.
+    Output {
+        /// Whose event.
+        target: Target,
+        /// When.
+        at: Timestamp,
+        /// The event itself, when the SDK made it (no decoder gives it back).
+        sdk: Option<live_model::LiveEvent>,
+    },
     /// A Kick input.
     #[cfg(feature = "kick")]
     Kick(kick_ws::RawFrame),
@@ -112,6 +143,7 @@ impl Frame {
     pub fn time(&self) -> Timestamp {
         #[allow(unreachable_patterns)]
         match self {
+            Frame::Output { at, .. } => *at,
             #[cfg(feature = "kick")]
             Frame::Kick(frame) => frame.received_at,
             #[cfg(feature = "tiktok")]
@@ -165,6 +197,8 @@ struct Sink {
 #[derive(Clone)]
 pub struct Recorder {
     sink: Arc<Mutex<Sink>>,
+    /// Whether delivered events are marked (the header's `ordered`).
+    ordered: bool,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -181,6 +215,7 @@ impl Recorder {
         out.write_all(b"\n")?;
         Ok(Recorder {
             sink: Arc::new(Mutex::new(Sink { out, error: None })),
+            ordered: header.ordered,
         })
     }
 
@@ -189,7 +224,6 @@ impl Recorder {
         Recorder::new(std::fs::File::create(path)?, header)
     }
 
-    #[cfg_attr(not(any(feature = "kick", feature = "tiktok")), allow(dead_code))]
     fn write(&self, line: &Line) {
         let mut sink = self.sink.lock().unwrap_or_else(|p| p.into_inner());
         if sink.error.is_some() {
@@ -262,6 +296,26 @@ impl Recorder {
         self.write(&line);
     }
 
+    /// Marks that `event` was delivered to the consumer (what [`crate::LiveClient`] does for
+    /// every event it delivers); nothing when the header is not `ordered`.
+    pub fn output(&self, event: &crate::Event) {
+        if !self.ordered {
+            return;
+        }
+        let sdk = match event.source {
+            crate::Source::Sdk => event.live.clone(),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        };
+        self.write(&Line {
+            t: Some(Timestamp::now()),
+            source: "output".to_owned(),
+            target: Some(event.target.clone()),
+            sdk,
+            ..Line::default()
+        });
+    }
+
     /// Flushes what is buffered; reports the first write error, if any.
     pub fn finish(&self) -> Result<(), Error> {
         let mut sink = self.sink.lock().unwrap_or_else(|p| p.into_inner());
@@ -314,6 +368,13 @@ pub fn read(
 fn parse_line(text: &str) -> Result<Frame, String> {
     let line: Line = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let at = line.t.ok_or("no time `t`")?;
+    if line.source == "output" {
+        return Ok(Frame::Output {
+            target: line.target.ok_or("an output mark without a target")?,
+            at,
+            sdk: line.sdk,
+        });
+    }
     match line.platform.ok_or("no platform")? {
         Platform::Kick => kick_line(line, at),
         Platform::TikTok => tiktok_line(line, at),

@@ -1,7 +1,6 @@
 //! Replaying a recording through the platforms' own decoders.
 
-#[allow(unused_imports)]
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 #[allow(unused_imports)]
 use live_model::{Platform, Target};
@@ -11,9 +10,12 @@ use crate::record::{Frame, Header};
 
 /// Feeds recorded frames through the decoders the live client used, and yields the events the
 /// live client yielded: replaying a recording reproduces the live run's output exactly
-/// (except events a slow consumer made the live client drop).
+/// (except events a slow consumer made the live client drop). In an ordered recording (see
+/// [`crate::record`]) events come out at their output marks, in the live order.
 #[derive(Debug)]
 pub struct Replay {
+    /// Decoded events waiting for their output mark, per target (ordered recordings only).
+    waiting: Option<BTreeMap<Target, VecDeque<Event>>>,
     #[cfg(feature = "kick")]
     kick: kick_ws::Replayer,
     #[cfg(feature = "tiktok")]
@@ -26,6 +28,7 @@ impl Replay {
     /// A replay of the recording with this header.
     pub fn new(header: &Header) -> Self {
         Replay {
+            waiting: header.ordered.then(BTreeMap::new),
             #[cfg(feature = "kick")]
             kick: kick_ws::Replayer::new(
                 kick_ws::DecoderOptions::new().include_raw(header.include_raw),
@@ -36,8 +39,46 @@ impl Replay {
         }
     }
 
-    /// The events one recorded frame gives.
+    /// The events one recorded line gives.
     pub fn feed(&mut self, frame: Frame) -> Vec<Event> {
+        if let Frame::Output { target, sdk, .. } = frame {
+            return self.release(target, sdk);
+        }
+        let decoded = self.decode(frame);
+        match &mut self.waiting {
+            None => decoded,
+            Some(waiting) => {
+                for event in decoded {
+                    waiting
+                        .entry(event.target.clone())
+                        .or_default()
+                        .push_back(event);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// The event an output mark stands for.
+    fn release(&mut self, target: Target, sdk: Option<live_model::LiveEvent>) -> Vec<Event> {
+        if let Some(live) = sdk {
+            return vec![Event::new(target, Some(live), crate::Source::Sdk)];
+        }
+        let next = self
+            .waiting
+            .as_mut()
+            .and_then(|waiting| waiting.get_mut(&target))
+            .and_then(VecDeque::pop_front);
+        match next {
+            Some(event) => vec![event],
+            None => {
+                tracing::warn!(%target, "an output mark with no decoded event: the recording and the decoders disagree");
+                Vec::new()
+            }
+        }
+    }
+
+    fn decode(&mut self, frame: Frame) -> Vec<Event> {
         #[allow(unreachable_patterns)]
         match frame {
             #[cfg(feature = "kick")]
@@ -78,8 +119,13 @@ impl Replay {
         }
     }
 
-    /// The recording is over: what the decoders still hold.
+    /// The recording is over: what the decoders still hold. In an ordered recording, events
+    /// the live client never delivered stay unreleased (the live consumer stopped before
+    /// them).
     pub fn finish(&mut self) -> Vec<Event> {
+        if self.waiting.is_some() {
+            return Vec::new();
+        }
         #[allow(unused_mut)]
         let mut out: Vec<Event> = Vec::new();
         #[cfg(feature = "kick")]
