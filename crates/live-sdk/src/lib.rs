@@ -82,3 +82,8 @@ pub use tencent_live as tencent;
 /// The kitkot viewer API.
 #[cfg(feature = "kitkot")]
 pub use kitkot;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
