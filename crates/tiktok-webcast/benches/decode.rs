@@ -52,8 +52,8 @@ fn message(room: &Room, users: &[FakeUser], n: usize) -> FakeMessage {
     }
 }
 
-/// `FRAMES` gzip'd frames of 1 to 5 messages.
-fn corpus() -> Vec<Bytes> {
+/// `FRAMES` frames of 1 to 5 messages, gzip'd or not (to tell inflating from decoding).
+fn corpus(gzip: bool) -> Vec<Bytes> {
     let room = Room::new(7_300_000_000_000_000_001, 1_700_000_000_000);
     let users = users();
     let mut n = 0;
@@ -66,7 +66,13 @@ fn corpus() -> Vec<Bytes> {
                     message(&room, &users, n)
                 })
                 .collect();
-            Bytes::from(Batch::new(&format!("cursor-{f}"), messages).frame())
+            Bytes::from(
+                Batch {
+                    gzip,
+                    ..Batch::new(&format!("cursor-{f}"), messages)
+                }
+                .frame(),
+            )
         })
         .collect()
 }
@@ -122,13 +128,20 @@ fn run(frames: &[Bytes], iters: u64, convert: bool) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let corpus = corpus();
+    let gzipped = corpus(true);
+    let plain_corpus = corpus(false);
     let three = three_message_frames(true);
     let plain = three_message_frames(false);
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Elements(1));
     group.bench_function("corpus_frame_1to5_msgs", |b| {
-        b.iter_custom(|iters| run(&corpus, iters, false))
+        b.iter_custom(|iters| run(&gzipped, iters, false))
+    });
+    group.bench_function("corpus_frame_1to5_msgs_uncompressed", |b| {
+        b.iter_custom(|iters| run(&plain_corpus, iters, false))
+    });
+    group.bench_function("corpus_frame_1to5_msgs_to_live_event", |b| {
+        b.iter_custom(|iters| run(&gzipped, iters, true))
     });
     group.bench_function("frame_chat_gift_like", |b| {
         b.iter_custom(|iters| run(&three, iters, false))
@@ -151,13 +164,11 @@ fn main() {
         .ok()
         .and_then(|n| n.parse::<u64>().ok())
     {
-        // `TIKTOK_DECODE_PLAIN=1`: the uncompressed 3-message frames instead of the corpus.
-        let corpus = if std::env::var_os("TIKTOK_DECODE_PLAIN").is_some() {
-            three_message_frames(false)
-        } else {
-            corpus()
-        };
-        let elapsed = run(&corpus, n, false);
+        // `TIKTOK_DECODE_PLAIN=1`: the corpus without gzip; `TIKTOK_DECODE_CONVERT=1`: with
+        // `to_live_event()` on every event.
+        let frames = corpus(std::env::var_os("TIKTOK_DECODE_PLAIN").is_none());
+        let convert = std::env::var_os("TIKTOK_DECODE_CONVERT").is_some();
+        let elapsed = run(&frames, n, convert);
         eprintln!(
             "{n} frames in {elapsed:?} wall: {:.0} frames/s",
             n as f64 / elapsed.as_secs_f64()

@@ -4,18 +4,22 @@
 //! caller passes each frame's arrival time, and [`Decoder::tick`] drives streak timeouts, so a
 //! recording fed through a new decoder reproduces the live run exactly.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use live_model::Timestamp;
-use prost::Message as _;
+mod recent_ids;
 
-use crate::codec::{self, CodecError, Inflater, PayloadType};
+use recent_ids::RecentIds;
+
+use crate::codec::wire::{self, Reader};
+use crate::codec::{
+    self, CodecError, Inflater, PayloadType, WireBaseMessage, WireFetchResult, WirePushFrame,
+};
 use crate::event::*;
 use crate::messages::*;
-use crate::proto;
+use bytes::Bytes;
+use live_model::Timestamp;
 
 /// How a [`Decoder`] behaves.
 #[non_exhaustive]
@@ -113,38 +117,6 @@ pub struct FetchInfo {
     pub now: Option<Timestamp>,
 }
 
-/// A bounded set of recent ids: the oldest is forgotten first.
-#[derive(Debug)]
-struct RecentIds {
-    set: HashSet<i64>,
-    order: VecDeque<i64>,
-    capacity: usize,
-}
-
-impl RecentIds {
-    fn new(capacity: usize) -> Self {
-        RecentIds {
-            set: HashSet::new(),
-            order: VecDeque::new(),
-            capacity: capacity.max(1),
-        }
-    }
-
-    /// True when `id` is new (and now remembered).
-    fn insert(&mut self, id: i64) -> bool {
-        if !self.set.insert(id) {
-            return false;
-        }
-        self.order.push_back(id);
-        if self.order.len() > self.capacity
-            && let Some(old) = self.order.pop_front()
-        {
-            self.set.remove(&old);
-        }
-        true
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct StreakKey {
     user: i64,
@@ -228,7 +200,7 @@ impl Decoder {
     ) -> Result<FrameOutcome, CodecError> {
         self.tick(now, out);
         let frame =
-            proto::PushFrame::decode(frame).map_err(|e| CodecError::Frame(e.to_string()))?;
+            wire::decode::<WirePushFrame>(&frame).map_err(|e| CodecError::Frame(e.to_string()))?;
         let mut outcome = FrameOutcome {
             payload_type: PayloadType::parse(&frame.payload_type),
             log_id: frame.log_id,
@@ -239,11 +211,7 @@ impl Decoder {
         if outcome.payload_type != PayloadType::Msg {
             return Ok(outcome);
         }
-        let gzip = frame
-            .headers
-            .iter()
-            .any(|h| h.key == "compress_type" && h.value == "gzip")
-            || frame.payload.starts_with(&codec::GZIP_MAGIC);
+        let gzip = frame.gzip_header || frame.payload.starts_with(&codec::GZIP_MAGIC);
         let payload = if gzip {
             Bytes::from(
                 self.inflater
@@ -252,7 +220,7 @@ impl Decoder {
         } else {
             frame.payload
         };
-        let result = proto::ProtoMessageFetchResult::decode(payload)
+        let result = wire::decode::<WireFetchResult>(&payload)
             .map_err(|e| CodecError::FetchResult(e.to_string()))?;
         if result.need_ack {
             let ext = if result.internal_ext.is_empty() {
@@ -277,7 +245,7 @@ impl Decoder {
         out: &mut Vec<TikTokEvent>,
     ) -> Result<FetchInfo, CodecError> {
         self.tick(now, out);
-        let result = proto::ProtoMessageFetchResult::decode(bytes)
+        let result = wire::decode::<WireFetchResult>(&bytes)
             .map_err(|e| CodecError::FetchResult(e.to_string()))?;
         self.apply(result, now, out);
         Ok(self.fetch.clone())
@@ -336,21 +304,33 @@ impl Decoder {
 
     fn apply(
         &mut self,
-        result: proto::ProtoMessageFetchResult,
+        result: WireFetchResult,
         now: Timestamp,
         out: &mut Vec<TikTokEvent>,
     ) -> (usize, usize) {
-        if !result.cursor.is_empty() {
-            self.fetch.cursor = result.cursor;
-        }
-        if !result.internal_ext.is_empty() {
-            self.fetch.internal_ext = result.internal_ext;
-        }
-        if !result.push_server.is_empty() {
-            self.fetch.push_server = result.push_server;
+        // The strings are copied into the buffers the decoder keeps (no allocation once they
+        // are large enough), so no frame buffer outlives its frame through them.
+        for (kept, new) in [
+            (&mut self.fetch.cursor, &result.cursor),
+            (&mut self.fetch.internal_ext, &result.internal_ext),
+            (&mut self.fetch.push_server, &result.push_server),
+        ] {
+            if !new.is_empty() && kept.as_str() != new.as_str() {
+                kept.clear();
+                kept.push_str(new);
+            }
         }
         if !result.route_params.is_empty() {
-            self.fetch.route_params = result.route_params.into_iter().collect();
+            // A map: sorted by key, a later entry replacing an earlier one.
+            let map: BTreeMap<&str, &str> = result
+                .route_params
+                .iter()
+                .map(|e| (e.key.as_str(), e.value.as_str()))
+                .collect();
+            self.fetch.route_params = map
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
         }
         if result.heartbeat_duration > 0 {
             self.fetch.heartbeat_duration =
@@ -377,44 +357,38 @@ impl Decoder {
     /// Decodes one message into events; false when it turned out to be a duplicate.
     fn decode_message(
         &mut self,
-        base: proto::BaseProtoMessage,
+        base: WireBaseMessage,
         now: Timestamp,
         out: &mut Vec<TikTokEvent>,
     ) -> bool {
         macro_rules! typed {
-            ($proto:ident, $typed:ident, $method:literal) => {
-                match proto::$proto::decode(base.payload.clone()) {
-                    Ok(p) => {
-                        let message = $typed::from_proto(p);
+            ($typed:ident, $method:literal) => {{
+                // Decoded in place in its shared allocation: these structs are kilobytes.
+                let mut message: Arc<$typed> = Arc::default();
+                match wire::merge(Arc::make_mut(&mut message), &mut Reader::new(&base.payload)) {
+                    Ok(()) => {
                         let Some(meta) = self.meta($method, &base, message.common.as_ref(), now)
                         else {
                             return false;
                         };
-                        Message {
-                            meta,
-                            message: Arc::new(message),
-                        }
+                        Message { meta, message }
                     }
                     Err(e) => {
                         out.push(self.unknown(base, now, Some(e.to_string())));
                         return true;
                     }
                 }
-            };
+            }};
         }
         let event = match base.method.as_str() {
-            "WebcastChatMessage" => TikTokEvent::Chat(typed!(
-                WebcastChatMessage,
-                ChatMessage,
-                "WebcastChatMessage"
-            )),
+            "WebcastChatMessage" => TikTokEvent::Chat(typed!(ChatMessage, "WebcastChatMessage")),
             "WebcastGiftMessage" => {
-                let message = typed!(WebcastGiftMessage, GiftMessage, "WebcastGiftMessage");
+                let message = typed!(GiftMessage, "WebcastGiftMessage");
                 self.gift(message, now, out);
                 return true;
             }
             "WebcastLikeMessage" => {
-                let message = typed!(WebcastLikeMessage, LikeMessage, "WebcastLikeMessage");
+                let message = typed!(LikeMessage, "WebcastLikeMessage");
                 let this = message.message.total.max(0) as u64;
                 self.like_total = self.like_total.max(this);
                 TikTokEvent::Like(LikeEvent {
@@ -422,38 +396,26 @@ impl Decoder {
                     total: self.like_total,
                 })
             }
-            "WebcastMemberMessage" => TikTokEvent::Member(typed!(
-                WebcastMemberMessage,
-                MemberMessage,
-                "WebcastMemberMessage"
-            )),
+            "WebcastMemberMessage" => {
+                TikTokEvent::Member(typed!(MemberMessage, "WebcastMemberMessage"))
+            }
             "WebcastSocialMessage" => {
-                let message = typed!(WebcastSocialMessage, SocialMessage, "WebcastSocialMessage");
+                let message = typed!(SocialMessage, "WebcastSocialMessage");
                 let kind = classify_social(&message.message);
                 TikTokEvent::Social(SocialEvent { message, kind })
             }
             "WebcastRoomUserSeqMessage" => {
-                let message = typed!(
-                    WebcastRoomUserSeqMessage,
-                    RoomUserSeqMessage,
-                    "WebcastRoomUserSeqMessage"
-                );
+                let message = typed!(RoomUserSeqMessage, "WebcastRoomUserSeqMessage");
                 let viewers = message.message.total;
                 let changed = self.viewers != Some(viewers);
                 self.viewers = Some(viewers);
                 TikTokEvent::RoomUserSeq(ViewerCountEvent { message, changed })
             }
-            "WebcastSubNotifyMessage" => TikTokEvent::SubNotify(typed!(
-                WebcastSubNotifyMessage,
-                SubNotifyMessage,
-                "WebcastSubNotifyMessage"
-            )),
+            "WebcastSubNotifyMessage" => {
+                TikTokEvent::SubNotify(typed!(SubNotifyMessage, "WebcastSubNotifyMessage"))
+            }
             "WebcastControlMessage" => {
-                let message = typed!(
-                    WebcastControlMessage,
-                    ControlMessage,
-                    "WebcastControlMessage"
-                );
+                let message = typed!(ControlMessage, "WebcastControlMessage");
                 if message.message.action.is_end() {
                     // Gifts still streaking are counted before the end.
                     self.finish(out);
@@ -461,67 +423,41 @@ impl Decoder {
                 }
                 TikTokEvent::Control(message)
             }
-            "WebcastEmoteChatMessage" => TikTokEvent::EmoteChat(typed!(
-                WebcastEmoteChatMessage,
-                EmoteChatMessage,
-                "WebcastEmoteChatMessage"
-            )),
-            "WebcastEnvelopeMessage" => TikTokEvent::Envelope(typed!(
-                WebcastEnvelopeMessage,
-                EnvelopeMessage,
-                "WebcastEnvelopeMessage"
-            )),
-            "WebcastQuestionNewMessage" => TikTokEvent::QuestionNew(typed!(
-                WebcastQuestionNewMessage,
-                QuestionNewMessage,
-                "WebcastQuestionNewMessage"
-            )),
-            "WebcastLinkMicBattle" => TikTokEvent::LinkMicBattle(typed!(
-                WebcastLinkMicBattle,
-                LinkMicBattleMessage,
-                "WebcastLinkMicBattle"
-            )),
-            "WebcastLinkMicArmies" => TikTokEvent::LinkMicArmies(typed!(
-                WebcastLinkMicArmies,
-                LinkMicArmiesMessage,
-                "WebcastLinkMicArmies"
-            )),
-            "WebcastLiveIntroMessage" => TikTokEvent::LiveIntro(typed!(
-                WebcastLiveIntroMessage,
-                LiveIntroMessage,
-                "WebcastLiveIntroMessage"
-            )),
-            "WebcastRankUpdateMessage" => TikTokEvent::RankUpdate(typed!(
-                WebcastRankUpdateMessage,
-                RankUpdateMessage,
-                "WebcastRankUpdateMessage"
-            )),
+            "WebcastEmoteChatMessage" => {
+                TikTokEvent::EmoteChat(typed!(EmoteChatMessage, "WebcastEmoteChatMessage"))
+            }
+            "WebcastEnvelopeMessage" => {
+                TikTokEvent::Envelope(typed!(EnvelopeMessage, "WebcastEnvelopeMessage"))
+            }
+            "WebcastQuestionNewMessage" => {
+                TikTokEvent::QuestionNew(typed!(QuestionNewMessage, "WebcastQuestionNewMessage"))
+            }
+            "WebcastLinkMicBattle" => {
+                TikTokEvent::LinkMicBattle(typed!(LinkMicBattleMessage, "WebcastLinkMicBattle"))
+            }
+            "WebcastLinkMicArmies" => {
+                TikTokEvent::LinkMicArmies(typed!(LinkMicArmiesMessage, "WebcastLinkMicArmies"))
+            }
+            "WebcastLiveIntroMessage" => {
+                TikTokEvent::LiveIntro(typed!(LiveIntroMessage, "WebcastLiveIntroMessage"))
+            }
+            "WebcastRankUpdateMessage" => {
+                TikTokEvent::RankUpdate(typed!(RankUpdateMessage, "WebcastRankUpdateMessage"))
+            }
             "WebcastPollMessage" => {
-                let message = typed!(WebcastPollMessage, PollMessage, "WebcastPollMessage");
+                let message = typed!(PollMessage, "WebcastPollMessage");
                 let title = self.poll_title(&message.message);
                 TikTokEvent::Poll(PollEvent { message, title })
             }
-            "WebcastGoalUpdateMessage" => TikTokEvent::GoalUpdate(typed!(
-                WebcastGoalUpdateMessage,
-                GoalUpdateMessage,
-                "WebcastGoalUpdateMessage"
-            )),
-            "WebcastRoomMessage" => TikTokEvent::Room(typed!(
-                WebcastRoomMessage,
-                RoomMessage,
-                "WebcastRoomMessage"
-            )),
-            "WebcastBarrageMessage" => TikTokEvent::Barrage(typed!(
-                WebcastBarrageMessage,
-                BarrageMessage,
-                "WebcastBarrageMessage"
-            )),
+            "WebcastGoalUpdateMessage" => {
+                TikTokEvent::GoalUpdate(typed!(GoalUpdateMessage, "WebcastGoalUpdateMessage"))
+            }
+            "WebcastRoomMessage" => TikTokEvent::Room(typed!(RoomMessage, "WebcastRoomMessage")),
+            "WebcastBarrageMessage" => {
+                TikTokEvent::Barrage(typed!(BarrageMessage, "WebcastBarrageMessage"))
+            }
             "WebcastImDeleteMessage" => {
-                let message = typed!(
-                    WebcastImDeleteMessage,
-                    ImDeleteMessage,
-                    "WebcastImDeleteMessage"
-                );
+                let message = typed!(ImDeleteMessage, "WebcastImDeleteMessage");
                 let ids = message.message.delete_msg_ids.clone();
                 if ids.is_empty() {
                     TikTokEvent::ImDelete(DeleteEvent {
@@ -538,21 +474,15 @@ impl Decoder {
                     return true;
                 }
             }
-            "WebcastInRoomBannerMessage" => TikTokEvent::InRoomBanner(typed!(
-                WebcastInRoomBannerMessage,
-                InRoomBannerMessage,
-                "WebcastInRoomBannerMessage"
-            )),
-            "WebcastCaptionMessage" => TikTokEvent::Caption(typed!(
-                WebcastCaptionMessage,
-                CaptionMessage,
-                "WebcastCaptionMessage"
-            )),
-            "WebcastSystemMessage" => TikTokEvent::System(typed!(
-                WebcastSystemMessage,
-                SystemMessage,
-                "WebcastSystemMessage"
-            )),
+            "WebcastInRoomBannerMessage" => {
+                TikTokEvent::InRoomBanner(typed!(InRoomBannerMessage, "WebcastInRoomBannerMessage"))
+            }
+            "WebcastCaptionMessage" => {
+                TikTokEvent::Caption(typed!(CaptionMessage, "WebcastCaptionMessage"))
+            }
+            "WebcastSystemMessage" => {
+                TikTokEvent::System(typed!(SystemMessage, "WebcastSystemMessage"))
+            }
             _ => self.unknown(base, now, None),
         };
         out.push(event);
@@ -564,7 +494,7 @@ impl Decoder {
     fn meta(
         &mut self,
         method: &'static str,
-        base: &proto::BaseProtoMessage,
+        base: &WireBaseMessage,
         common: Option<&Common>,
         now: Timestamp,
     ) -> Option<Meta> {
@@ -591,13 +521,13 @@ impl Decoder {
 
     fn unknown(
         &self,
-        base: proto::BaseProtoMessage,
+        base: WireBaseMessage,
         now: Timestamp,
         decode_error: Option<String>,
     ) -> TikTokEvent {
         TikTokEvent::Unknown(UnknownMessage {
             room: Arc::clone(&self.room),
-            method: base.method,
+            method: base.method.to_string(),
             msg_id: base.msg_id,
             time: now,
             payload: base.payload,
@@ -622,7 +552,7 @@ impl Decoder {
             group: gift.group_id,
         };
         let finished = gift.repeat_end == 1;
-        if self.ended_streaks.set.contains(&streak_id(key)) {
+        if self.ended_streaks.contains(streak_id(key)) {
             // The streak was already counted (flushed on timeout): a late step must not count
             // it twice. It is still reported, as in progress.
             out.push(TikTokEvent::Gift(GiftEvent {
@@ -664,11 +594,12 @@ impl Decoder {
     fn poll_title(&mut self, poll: &PollMessage) -> Option<String> {
         if let Some(start) = &poll.start_content {
             self.polls.retain(|(id, _)| *id != poll.poll_id);
-            self.polls.push_back((poll.poll_id, start.title.clone()));
+            self.polls
+                .push_back((poll.poll_id, start.title.to_string()));
             if self.polls.len() > STRUCK_NAMES {
                 self.polls.pop_front();
             }
-            return Some(start.title.clone());
+            return Some(start.title.to_string());
         }
         let title = self
             .polls
@@ -727,15 +658,6 @@ fn share_joined(key: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recent_ids_forget_the_oldest() {
-        let mut ids = RecentIds::new(2);
-        assert!(ids.insert(1) && ids.insert(2));
-        assert!(!ids.insert(1));
-        assert!(ids.insert(3));
-        assert!(ids.insert(1), "1 was forgotten when 3 came");
-    }
 
     #[test]
     fn share_keys_carry_the_joined_count() {

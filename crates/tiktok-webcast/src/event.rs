@@ -405,16 +405,16 @@ impl TikTokEvent {
     /// The acting user, when the message has one.
     pub fn user(&self) -> Option<&TikTokUser> {
         match self {
-            TikTokEvent::Chat(m) => m.message.user.as_ref(),
-            TikTokEvent::Gift(g) => g.message.message.user.as_ref(),
-            TikTokEvent::Like(l) => l.message.message.user.as_ref(),
-            TikTokEvent::Member(m) => m.message.user.as_ref(),
-            TikTokEvent::Social(s) => s.message.message.user.as_ref(),
-            TikTokEvent::SubNotify(m) => m.message.user.as_ref(),
-            TikTokEvent::EmoteChat(m) => m.message.user.as_ref(),
-            TikTokEvent::QuestionNew(m) => m.message.data.as_ref().and_then(|q| q.user.as_ref()),
-            TikTokEvent::LiveIntro(m) => m.message.user.as_ref(),
-            TikTokEvent::Barrage(m) => m.message.user.as_ref(),
+            TikTokEvent::Chat(m) => m.message.user.as_deref(),
+            TikTokEvent::Gift(g) => g.message.message.user.as_deref(),
+            TikTokEvent::Like(l) => l.message.message.user.as_deref(),
+            TikTokEvent::Member(m) => m.message.user.as_deref(),
+            TikTokEvent::Social(s) => s.message.message.user.as_deref(),
+            TikTokEvent::SubNotify(m) => m.message.user.as_deref(),
+            TikTokEvent::EmoteChat(m) => m.message.user.as_deref(),
+            TikTokEvent::QuestionNew(m) => m.message.data.as_ref().and_then(|q| q.user.as_deref()),
+            TikTokEvent::LiveIntro(m) => m.message.user.as_deref(),
+            TikTokEvent::Barrage(m) => m.message.user.as_deref(),
             _ => None,
         }
     }

@@ -9,6 +9,9 @@ use super::CodecError;
 /// The first three bytes of a gzip stream (magic and the deflate method).
 pub(crate) const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 
+/// Output space zlib's fast inflate loop needs free at all times (its longest match).
+const FAST_LOOP_SLACK: usize = 258;
+
 /// A reusable gzip inflater.
 pub(crate) struct Inflater {
     /// Made on the first gzip frame: an idle room never pays for zlib's state.
@@ -49,7 +52,12 @@ impl Inflater {
             .checked_sub(4)
             .and_then(|at| input.get(at..))
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-        let guess = declared.unwrap_or(self.size_hint).saturating_add(1);
+        // 258 bytes past the end (the longest match): zlib decodes with its fast loop only while
+        // that much output space is left, so an exact-size buffer would leave the last 258
+        // bytes of every frame to its slow loop (about 12% more instructions on a 1.5 KiB frame).
+        let guess = declared
+            .unwrap_or(self.size_hint)
+            .saturating_add(FAST_LOOP_SLACK);
         let mut out: Vec<u8> =
             Vec::with_capacity(guess.clamp(256, limit.saturating_add(1).max(256)));
         let mut consumed = 0usize;

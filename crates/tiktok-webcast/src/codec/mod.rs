@@ -3,12 +3,15 @@
 //! Everything here is pure and allocation-conscious; the stateful part (dedup, streaks, likes)
 //! is [`crate::Decoder`], built on these functions.
 
+mod frame;
 mod gzip;
+pub(crate) mod wire;
 
 use bytes::Bytes;
 use prost::Message as _;
 
 use crate::proto;
+pub(crate) use frame::{WireBaseMessage, WireFetchResult, WirePushFrame};
 pub(crate) use gzip::{GZIP_MAGIC, Inflater};
 
 /// The largest decompressed payload accepted by default (8 MiB): far above real frames (a few
