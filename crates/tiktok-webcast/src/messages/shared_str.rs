@@ -63,16 +63,40 @@ impl Str {
 
     /// `buf[start..end]` when it is UTF-8, sharing `buf` only when it is too long to inline
     /// (short strings then cost no reference count either).
+    #[cfg(test)]
     pub(crate) fn from_slice_of(
         buf: &Bytes,
         start: usize,
         end: usize,
     ) -> Result<Self, std::str::Utf8Error> {
+        let mut text = Str::new();
+        text.assign_slice_of(buf, start, end)?;
+        Ok(text)
+    }
+
+    /// Sets `self` to `buf[start..end]` when it is UTF-8 (else leaves it as it was). A short
+    /// string is written in place: building it aside and moving it in made every store of
+    /// the copy stall the loads of the move.
+    pub(crate) fn assign_slice_of(
+        &mut self,
+        buf: &Bytes,
+        start: usize,
+        end: usize,
+    ) -> Result<(), std::str::Utf8Error> {
         let slice = buf.get(start..end).unwrap_or_default();
-        if slice.len() <= INLINE {
-            return std::str::from_utf8(slice).map(Str::inline);
+        if slice.len() > INLINE {
+            self.0 = Repr::Shared(ByteString::try_from(buf.slice(start..end))?);
+            return Ok(());
         }
-        ByteString::try_from(buf.slice(start..end)).map(|s| Str(Repr::Shared(s)))
+        let text = std::str::from_utf8(slice)?;
+        if let Repr::Inline(inline) = &mut self.0 {
+            inline.clear();
+            if inline.try_push_str(text).is_ok() {
+                return Ok(());
+            }
+        }
+        *self = Str::inline(text);
+        Ok(())
     }
 
     /// `text` inline when it fits, else in a buffer of its own.
