@@ -12,7 +12,7 @@ mod recent_ids;
 
 use recent_ids::RecentIds;
 
-use crate::codec::wire::{self, Reader};
+use crate::codec::wire::{self, Decode, Reader};
 use crate::codec::{
     self, CodecError, Inflater, PayloadType, WireBaseMessage, WireFetchResult, WirePushFrame,
 };
@@ -218,7 +218,9 @@ impl Decoder {
                     .gunzip(&frame.payload, self.options.max_decompressed_bytes)?,
             )
         } else {
-            frame.payload
+            // Copied: events share this buffer, and the frame's bytes are a slice of the
+            // WebSocket reader's buffer (128 KiB), which a held event must not keep alive.
+            Bytes::copy_from_slice(&frame.payload)
         };
         let result = wire::decode::<WireFetchResult>(&payload)
             .map_err(|e| CodecError::FetchResult(e.to_string()))?;
@@ -245,6 +247,9 @@ impl Decoder {
         out: &mut Vec<TikTokEvent>,
     ) -> Result<FetchInfo, CodecError> {
         self.tick(now, out);
+        // Copied for the reason given in `push_frame`: the body may be a slice of a larger
+        // buffer that events must not keep alive.
+        let bytes = Bytes::copy_from_slice(&bytes);
         let result = wire::decode::<WireFetchResult>(&bytes)
             .map_err(|e| CodecError::FetchResult(e.to_string()))?;
         self.apply(result, now, out);
@@ -362,23 +367,16 @@ impl Decoder {
         out: &mut Vec<TikTokEvent>,
     ) -> bool {
         macro_rules! typed {
-            ($typed:ident, $method:literal) => {{
-                // Decoded in place in its shared allocation: these structs are kilobytes.
-                let mut message: Arc<$typed> = Arc::default();
-                match wire::merge(Arc::make_mut(&mut message), &mut Reader::new(&base.payload)) {
-                    Ok(()) => {
-                        let Some(meta) = self.meta($method, &base, message.common.as_ref(), now)
-                        else {
-                            return false;
-                        };
-                        Message { meta, message }
-                    }
+            ($typed:ident, $method:literal) => {
+                match self.typed::<$typed>($method, &base, now, |m| m.common.as_ref()) {
+                    Ok(Some(message)) => message,
+                    Ok(None) => return false,
                     Err(e) => {
                         out.push(self.unknown(base, now, Some(e.to_string())));
                         return true;
                     }
                 }
-            }};
+            };
         }
         let event = match base.method.as_str() {
             "WebcastChatMessage" => TikTokEvent::Chat(typed!(ChatMessage, "WebcastChatMessage")),
@@ -487,6 +485,26 @@ impl Decoder {
         };
         out.push(event);
         true
+    }
+
+    /// Decodes `base`'s payload as a `T` with its envelope; `None` when only its common id
+    /// shows it is a duplicate. Out of line, one copy per type: inlined into the dispatch, the
+    /// types together made one 30 KiB function, and inflating plus decoding a frame already
+    /// outgrows the instruction cache.
+    #[inline(never)]
+    fn typed<T: Decode + Clone>(
+        &mut self,
+        method: &'static str,
+        base: &WireBaseMessage,
+        now: Timestamp,
+        common: fn(&T) -> Option<&Common>,
+    ) -> Result<Option<Message<T>>, wire::WireError> {
+        // Decoded in place in its shared allocation: these structs are up to a few KiB.
+        let mut message: Arc<T> = Arc::default();
+        wire::merge(Arc::make_mut(&mut message), &mut Reader::new(&base.payload))?;
+        Ok(self
+            .meta(method, base, common(&message), now)
+            .map(|meta| Message { meta, message }))
     }
 
     /// The envelope of a decoded message, or `None` when only its common id shows it is a
@@ -657,7 +675,35 @@ fn share_joined(key: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use live_testkit::tiktok::{Batch, FakeUser, Room};
+
     use super::*;
+
+    /// Events share the fetch result's own buffer (inflated, or copied from an uncompressed
+    /// frame), never the frame's bytes: those are a slice of the WebSocket reader's buffer.
+    #[test]
+    fn events_never_keep_the_frame_bytes_alive() {
+        let room = Room::new(7, 1_700_000_000_000);
+        let user = FakeUser::new(6_796_815_426_174_960_646, "alice_01", "Alice");
+        let long_text = "a chat text long enough not to be stored inline, so it is shared";
+        for gzip in [true, false] {
+            let batch = Batch {
+                gzip,
+                ..Batch::new("c", vec![room.chat(1, &user, long_text)])
+            };
+            let frame = Bytes::from(batch.frame());
+            let kept = frame.clone();
+            let mut decoder = Decoder::new("alice_01", DecoderOptions::default());
+            let mut events = Vec::new();
+            let now = Timestamp::from_unix_millis(1_700_000_000_000);
+            decoder.push_frame(frame, now, &mut events).unwrap();
+            let TikTokEvent::Chat(chat) = &events[0] else {
+                panic!("{events:?}");
+            };
+            assert_eq!(chat.message().content, long_text);
+            assert!(kept.is_unique(), "gzip: {gzip}");
+        }
+    }
 
     #[test]
     fn share_keys_carry_the_joined_count() {

@@ -15,8 +15,9 @@ use serde::{Serialize, Serializer};
 /// per field made allocation the largest cost of decoding. It dereferences to `str`, compares
 /// with `&str` and `String`, and serializes as a plain string.
 ///
-/// A long one keeps its frame's decompressed buffer (a few KiB) alive while it lives; call
-/// `to_string()` (or `String::from`) to keep a copy of its own instead.
+/// A long one keeps the buffer of its batch of messages (the inflated payload of one frame, a
+/// few KiB) alive while it lives; call `to_string()` (or `String::from`) to keep a copy of its
+/// own instead.
 ///
 /// ```
 /// use tiktok_webcast::messages::{ChatMessage, Str};
