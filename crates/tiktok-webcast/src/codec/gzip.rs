@@ -1,6 +1,13 @@
 //! Gunzip with a size cap and a reused inflater: every webcast frame is its own small gzip
 //! stream, so one `Decompress` is reset per frame instead of building a decoder (and its 32 KiB
 //! window) each time.
+//!
+//! That `Decompress` is per thread, not per room: zlib-rs allocates 47.5 KiB for it (its state
+//! and a 32 KiB window, whatever the window size asked for), which was the largest part of a
+//! connection's memory. Nothing of it outlives a frame (it is reset before each one, and a
+//! frame is inflated whole), so rooms decoded on the same thread can take turns with one.
+
+use std::cell::RefCell;
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 
@@ -12,10 +19,13 @@ pub(crate) const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 /// Output space zlib's fast inflate loop needs free at all times (its longest match).
 const FAST_LOOP_SLACK: usize = 258;
 
-/// A reusable gzip inflater.
+thread_local! {
+    /// Made on the first gzip frame of the thread.
+    static DECOMPRESS: RefCell<Option<Decompress>> = const { RefCell::new(None) };
+}
+
+/// A gzip inflater (the zlib state it uses is the thread's, see the module documentation).
 pub(crate) struct Inflater {
-    /// Made on the first gzip frame: an idle room never pays for zlib's state.
-    decompress: Option<Decompress>,
     /// Capacity to start the next output with (the last frame's size), so a stream of similar
     /// frames allocates once per frame and never regrows.
     size_hint: usize,
@@ -31,19 +41,29 @@ impl std::fmt::Debug for Inflater {
 
 impl Inflater {
     pub(crate) fn new() -> Self {
-        Inflater {
-            decompress: None,
-            size_hint: 1024,
-        }
+        Inflater { size_hint: 1024 }
     }
 
     /// Inflates one gzip member; more than `limit` bytes of output is an error, so a
     /// compression bomb costs at most about twice `limit` of memory.
     pub(crate) fn gunzip(&mut self, input: &[u8], limit: usize) -> Result<Vec<u8>, CodecError> {
+        DECOMPRESS.with(|shared| match shared.try_borrow_mut() {
+            Ok(mut shared) => {
+                let decompress = shared.get_or_insert_with(|| Decompress::new(false));
+                self.gunzip_with(decompress, input, limit)
+            }
+            // Not reachable (gunzip does not call itself), but never a panic.
+            Err(_) => self.gunzip_with(&mut Decompress::new(false), input, limit),
+        })
+    }
+
+    fn gunzip_with(
+        &mut self,
+        decompress: &mut Decompress,
+        input: &[u8],
+        limit: usize,
+    ) -> Result<Vec<u8>, CodecError> {
         let body = deflate_body(input)?;
-        let decompress = self
-            .decompress
-            .get_or_insert_with(|| Decompress::new(false));
         decompress.reset(false);
         // The trailer's ISIZE is the exact size (mod 2^32) unless the stream lies; capped, it
         // sizes the buffer in one allocation. Without it, the last frame's size is the guess.
@@ -160,6 +180,21 @@ mod tests {
         for text in [&b"hello world"[..], &[7u8; 5000][..], b""] {
             assert_eq!(inflater.gunzip(&gzip(text), 1 << 20).unwrap(), text);
         }
+    }
+
+    #[test]
+    fn inflaters_of_one_thread_take_turns_with_its_state() {
+        let (mut a, mut b) = (Inflater::new(), Inflater::new());
+        let bomb = gzip(&vec![0u8; 1 << 20]);
+        for round in 0..3u8 {
+            let text = vec![round; 2000];
+            assert_eq!(a.gunzip(&gzip(&text), 1 << 21).unwrap(), text);
+            // A failure in one room leaves nothing behind for the other.
+            assert!(b.gunzip(&bomb, 1 << 10).is_err());
+            assert_eq!(b.gunzip(&gzip(b"room b"), 1 << 21).unwrap(), b"room b");
+        }
+        let other_thread = std::thread::spawn(move || a.gunzip(&gzip(b"moved"), 1 << 10));
+        assert_eq!(other_thread.join().unwrap().unwrap(), b"moved");
     }
 
     #[test]
