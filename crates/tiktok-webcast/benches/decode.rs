@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group};
+use flate2::{Crc, Decompress, FlushDecompress, Status};
 use live_model::Timestamp;
-use live_testkit::tiktok::{Batch, FakeMessage, FakeUser, Room};
+use live_testkit::tiktok::{Batch, FakeMessage, FakeUser, Room, gzip};
 use tiktok_webcast::{Decoder, DecoderOptions, TikTokEvent};
 
 const FRAMES: usize = 1000;
@@ -52,8 +53,8 @@ fn message(room: &Room, users: &[FakeUser], n: usize) -> FakeMessage {
     }
 }
 
-/// `FRAMES` frames of 1 to 5 messages, gzip'd or not (to tell inflating from decoding).
-fn corpus(gzip: bool) -> Vec<Bytes> {
+/// The corpus's batches: `FRAMES` batches of 1 to 5 messages.
+fn batches() -> Vec<Batch> {
     let room = Room::new(7_300_000_000_000_000_001, 1_700_000_000_000);
     let users = users();
     let mut n = 0;
@@ -66,15 +67,43 @@ fn corpus(gzip: bool) -> Vec<Bytes> {
                     message(&room, &users, n)
                 })
                 .collect();
-            Bytes::from(
-                Batch {
-                    gzip,
-                    ..Batch::new(&format!("cursor-{f}"), messages)
-                }
-                .frame(),
-            )
+            Batch::new(&format!("cursor-{f}"), messages)
         })
         .collect()
+}
+
+/// The corpus as push frames, gzip'd or not (to tell inflating from decoding).
+fn corpus(gzip: bool) -> Vec<Bytes> {
+    batches()
+        .into_iter()
+        .map(|batch| Bytes::from(Batch { gzip, ..batch }.frame()))
+        .collect()
+}
+
+/// The corpus's gzip members alone (the payloads of the gzip'd frames).
+fn gzip_members() -> Vec<Vec<u8>> {
+    batches().iter().map(|b| gzip(&b.fetch_result())).collect()
+}
+
+/// Inflating alone, the way the decoder does (one reused `Decompress`, the output sized from
+/// the trailer plus the fast loop's 258 bytes, CRC checked): the floor under the decode figure.
+fn inflate_only(members: &[Vec<u8>], iters: u64) -> Duration {
+    let mut decompress = Decompress::new(false);
+    let start = Instant::now();
+    for i in 0..iters as usize {
+        let member = &members[i % members.len()];
+        let size = u32::from_le_bytes(member[member.len() - 4..].try_into().unwrap()) as usize;
+        let mut out = Vec::with_capacity(size + 258);
+        decompress.reset(false);
+        let status = decompress
+            .decompress_vec(&member[10..], &mut out, FlushDecompress::Finish)
+            .unwrap();
+        assert_eq!(status, Status::StreamEnd);
+        let mut crc = Crc::new();
+        crc.update(&out);
+        black_box((crc.sum(), out));
+    }
+    start.elapsed()
 }
 
 /// The frame of tiktok.md §7.4: 3 messages (chat, gift with streak fields, like), gzip'd or
@@ -130,6 +159,7 @@ fn run(frames: &[Bytes], iters: u64, convert: bool) -> Duration {
 fn bench(c: &mut Criterion) {
     let gzipped = corpus(true);
     let plain_corpus = corpus(false);
+    let members = gzip_members();
     let three = three_message_frames(true);
     let plain = three_message_frames(false);
     let mut group = c.benchmark_group("decode");
@@ -139,6 +169,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("corpus_frame_1to5_msgs_uncompressed", |b| {
         b.iter_custom(|iters| run(&plain_corpus, iters, false))
+    });
+    group.bench_function("corpus_inflate_only", |b| {
+        b.iter_custom(|iters| inflate_only(&members, iters))
     });
     group.bench_function("corpus_frame_1to5_msgs_to_live_event", |b| {
         b.iter_custom(|iters| run(&gzipped, iters, true))
@@ -165,10 +198,14 @@ fn main() {
         .and_then(|n| n.parse::<u64>().ok())
     {
         // `TIKTOK_DECODE_PLAIN=1`: the corpus without gzip; `TIKTOK_DECODE_CONVERT=1`: with
-        // `to_live_event()` on every event.
-        let frames = corpus(std::env::var_os("TIKTOK_DECODE_PLAIN").is_none());
-        let convert = std::env::var_os("TIKTOK_DECODE_CONVERT").is_some();
-        let elapsed = run(&frames, n, convert);
+        // `to_live_event()` on every event; `TIKTOK_DECODE_INFLATE_ONLY=1`: inflating alone.
+        let elapsed = if std::env::var_os("TIKTOK_DECODE_INFLATE_ONLY").is_some() {
+            inflate_only(&gzip_members(), n)
+        } else {
+            let frames = corpus(std::env::var_os("TIKTOK_DECODE_PLAIN").is_none());
+            let convert = std::env::var_os("TIKTOK_DECODE_CONVERT").is_some();
+            run(&frames, n, convert)
+        };
         eprintln!(
             "{n} frames in {elapsed:?} wall: {:.0} frames/s",
             n as f64 / elapsed.as_secs_f64()
