@@ -15,6 +15,7 @@ pub mod fixtures;
 pub mod http;
 pub mod kick;
 pub mod kitkot;
+pub mod logs;
 pub mod tencent;
 pub mod tiktok;
 pub mod ws;

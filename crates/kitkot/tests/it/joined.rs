@@ -3,7 +3,7 @@
 use kitkot::Error;
 use live_testkit::kitkot::{DEMO_ROOM_ID, Endpoint, Fault, KitkotEmulator, SESSION_KEY};
 
-use crate::{Capture, client};
+use crate::client;
 
 #[tokio::test]
 async fn leave_leaves_once() {
@@ -35,8 +35,7 @@ async fn a_failed_leave_keeps_the_handle_joined_for_another_try() {
 
 #[tokio::test]
 async fn dropping_without_leaving_warns_and_stays_in_the_room() {
-    let capture = Capture::default();
-    let _guard = capture.install();
+    let capture = live_testkit::logs::LogCapture::start();
     let kitkot = KitkotEmulator::start().await.unwrap();
     let client = client(&kitkot).build().unwrap();
     let room = client.join(DEMO_ROOM_ID).await.unwrap();
@@ -55,8 +54,7 @@ async fn dropping_without_leaving_warns_and_stays_in_the_room() {
 
 #[tokio::test]
 async fn detach_and_a_left_room_drop_quietly() {
-    let capture = Capture::default();
-    let _guard = capture.install();
+    let capture = live_testkit::logs::LogCapture::start();
     let kitkot = KitkotEmulator::start().await.unwrap();
     let client = client(&kitkot).build().unwrap();
     let room = client.join(DEMO_ROOM_ID).await.unwrap().detach();

@@ -5,7 +5,7 @@ use futures_util::StreamExt;
 use kitkot::{KitkotClient, SendMessage};
 use live_testkit::kitkot::{API_KEY, DEMO_ROOM_ID, Endpoint, Fault, KitkotEmulator, SESSION_KEY};
 
-use crate::{Capture, client};
+use crate::client;
 
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     for secret in secrets {
@@ -15,8 +15,7 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
 
 #[tokio::test(start_paused = true)]
 async fn credentials_never_show() {
-    let capture = Capture::default();
-    let _guard = capture.install();
+    let capture = live_testkit::logs::LogCapture::start();
     let kitkot = KitkotEmulator::start().await.unwrap();
     let session = kitkot::KitkotClient::builder()
         .api_key(API_KEY)

@@ -1,6 +1,3 @@
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use live_http::{Auth, HttpClient, RetryPolicy, Secret};
 use live_testkit::{HttpServer, Reply};
 use serde_json::json;
@@ -8,26 +5,6 @@ use serde_json::json;
 const KEY: &str = "sk_live_0123456789abcdef";
 const SESSION: &str = "sess-fedcba9876543210";
 const TOKEN: &str = "tok-5555";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for secret in [KEY, SESSION, TOKEN] {
@@ -37,13 +14,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test(start_paused = true)]
 async fn secrets_never_reach_debug_errors_or_logs() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(capture.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = live_testkit::logs::LogCapture::start();
 
     let server = HttpServer::start().await.unwrap();
     server.script(
@@ -91,7 +62,7 @@ async fn secrets_never_reach_debug_errors_or_logs() {
     );
     assert!(url.contains("room_id=123"), "{url}");
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("retrying"),
         "the retry was not logged: {logs}"

@@ -1,44 +1,15 @@
 //! The app key and every UserSig stay out of `Debug`, errors and logs, even at TRACE level and
 //! through retries, renewals and failures.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use futures_util::TryStreamExt;
 use live_testkit::tencent::{Fault, RoomSeed};
 use tencent_live::{RoomListOptions, TencentClient};
 
 use crate::{KEY, builder};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn the_key_and_usersigs_never_reach_debug_errors_or_logs() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(capture.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = live_testkit::logs::LogCapture::start();
 
     let emulator = crate::emulator().await;
     emulator.seed_rooms(45);
@@ -69,7 +40,7 @@ async fn the_key_and_usersigs_never_reach_debug_errors_or_logs() {
         .filter_map(|r| r.query_param("usersig"))
         .collect();
     assert!(usersigs.len() > 5);
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(logs.contains("retrying"), "retries were not logged");
     assert!(logs.contains("UserSig"), "the renewal was not logged");
     assert!(logs.contains("usersig=***"), "URLs are not logged redacted");

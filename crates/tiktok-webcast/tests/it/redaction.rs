@@ -1,8 +1,5 @@
 //! Secrets (the Euler key, TikTok cookies) never reach Debug output, errors or logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use live_http::Secret;
 use live_testkit::tiktok::{EmulatorConfig, TikTokEmulator};
 use tiktok_webcast::euler::{EulerAuth, EulerClient, FetchRequest};
@@ -10,35 +7,9 @@ use tiktok_webcast::{ReconnectPolicy, TikTokClient, TikTokEvent};
 
 const KEY: &str = "sk_euler_SECRET_0123456789";
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn keys_and_cookies_never_print() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(capture.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = live_testkit::logs::LogCapture::start();
 
     let mut config = EmulatorConfig::live("alice_01", "7300000000000000001");
     config.euler_key = Some(KEY.to_owned());
@@ -75,7 +46,7 @@ async fn keys_and_cookies_never_print() {
         "the push server got the cookie: {cookie}"
     );
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     for (what, text) in [
         ("error", format!("{error} {error:?}")),
         ("builder", debug_builder),
