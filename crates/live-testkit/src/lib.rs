@@ -12,6 +12,7 @@
 
 pub mod demo;
 pub mod fixtures;
+pub mod fuzz;
 pub mod http;
 pub mod kick;
 pub mod kitkot;

@@ -5,22 +5,7 @@ use live_model::Timestamp;
 use live_testkit::fixtures::fixture_files;
 
 use crate::fixtures::{CHANNEL, CHATROOM, fixture_frame};
-
-/// xorshift64*: a small seeded generator, so a failure replays exactly.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use live_testkit::fuzz::Rng;
 
 const SPICE: &[&str] = &[
     "\"",
@@ -54,7 +39,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         match rng.below(5) {
             0 if !bytes.is_empty() => {
                 let at = rng.below(bytes.len());
-                bytes[at] = (rng.next() & 0x7f) as u8;
+                bytes[at] = (rng.next_u64() & 0x7f) as u8;
             }
             1 if !bytes.is_empty() => {
                 let at = rng.below(bytes.len());
@@ -72,7 +57,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
             }
             _ => {
                 let len = rng.below(64);
-                bytes.extend((0..len).map(|_| (rng.next() & 0xff) as u8));
+                bytes.extend((0..len).map(|_| (rng.next_u64() & 0xff) as u8));
             }
         }
     }
@@ -102,7 +87,7 @@ fn mutated_and_random_frames_never_panic() {
         FrameSource::Unwatch,
         FrameSource::Lifecycle,
     ];
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     let mut decoder = KickDecoder::new(DecoderOptions::new().include_raw(true));
     let base = Timestamp::from_unix_seconds(1_730_038_312);
     decoder.watch(WatchRecord::new("streamername", CHATROOM, CHANNEL), base);
@@ -113,7 +98,7 @@ fn mutated_and_random_frames_never_panic() {
             let len = rng.below(256);
             String::from_utf8_lossy(
                 &(0..len)
-                    .map(|_| (rng.next() & 0xff) as u8)
+                    .map(|_| (rng.next_u64() & 0xff) as u8)
                     .collect::<Vec<_>>(),
             )
             .into_owned()

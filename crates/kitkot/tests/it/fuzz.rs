@@ -5,22 +5,7 @@
 use kitkot::{ChatPage, KitkotClassifier, Room, RoomExists, RoomStatus, Session};
 use live_http::{Classifier, Headers, Response, Secret};
 use live_testkit::fixtures::fixture_path;
-
-/// xorshift64*: small, seeded, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n.max(1) as u64)).unwrap()
-    }
-}
+use live_testkit::fuzz::Rng;
 
 const TOKENS: [&[u8]; 12] = [
     b"null",
@@ -76,7 +61,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 #[test]
 fn decoders_never_panic_on_mutated_payloads() {
-    let mut rng = Rng(0x6b69_746b_6f74_2121);
+    let mut rng = Rng::new(0x6b69_746b_6f74_2121);
     let room = fixture("join.json");
     let mut decoded = 0;
     for _ in 0..1500 {
@@ -119,7 +104,7 @@ fn decoders_never_panic_on_mutated_payloads() {
 
 #[test]
 fn the_classifier_never_panics_on_mutated_envelopes() {
-    let mut rng = Rng(0x656e_7665_6c6f_7065);
+    let mut rng = Rng::new(0x656e_7665_6c6f_7065);
     let classifier = KitkotClassifier::new([Secret::new("k"), Secret::new("")]);
     let bodies = [
         fixture("error.room_not_found.json"),

@@ -7,27 +7,7 @@ use live_testkit::tiktok::{
 };
 use serde_json::Value;
 
-/// Runs `live ARGS...` with only the given environment (no `LIVE_*` from the developer's
-/// shell) and waits for it to exit (at most a minute).
-async fn live(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_live"));
-    command.args(args).env_clear().kill_on_drop(true);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    tokio::time::timeout(Duration::from_secs(60), command.output())
-        .await
-        .expect("`live` did not exit within a minute")
-        .expect("`live` could not be run")
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::{live, stderr, stdout};
 
 const ROOM_ID: &str = "7300000000000000001";
 const KEY: &str = "euler_cli_SECRET_key";

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
+use live_testkit::fuzz::Rng;
 use tencent_live::usersig::{UserSigSigner, decode};
 use tencent_live::{Error, ManualClock};
 
@@ -239,25 +240,9 @@ fn made_sigs_never_print() {
     assert!(shown.contains("administrator") || shown.contains("admin"));
 }
 
-/// A small deterministic PRNG (xorshift64*), so the loop below is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 #[test]
 fn arbitrary_and_mutated_input_never_panics() {
-    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut rng = Rng::new(0x5eed_1234_abcd_ef01);
     let seeds: Vec<&str> = VECTORS.iter().flat_map(|v| [v.python, v.node]).collect();
     let alphabet: Vec<char> =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-_+/=!é\n"
@@ -288,7 +273,7 @@ fn arbitrary_and_mutated_input_never_panics() {
                 .map(|_| alphabet[rng.below(alphabet.len())])
                 .collect(),
             _ => {
-                let bytes: Vec<u8> = (0..rng.below(300)).map(|_| rng.next() as u8).collect();
+                let bytes: Vec<u8> = (0..rng.below(300)).map(|_| rng.next_u64() as u8).collect();
                 STANDARD
                     .encode(bytes)
                     .replace('+', "*")

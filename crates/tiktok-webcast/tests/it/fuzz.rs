@@ -7,22 +7,7 @@ use tiktok_webcast::codec::PushFrame;
 use tiktok_webcast::{Decoder, DecoderOptions};
 
 use crate::{T0, alice, bob, room};
-
-/// xorshift64*: a seeded PRNG, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use live_testkit::fuzz::Rng;
 
 fn seeds() -> Vec<Vec<u8>> {
     let r = room();
@@ -48,7 +33,7 @@ fn seeds() -> Vec<Vec<u8>> {
 
 #[test]
 fn random_and_mutated_bytes_never_panic() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     let seeds = seeds();
     let now = Timestamp::from_unix_millis(T0);
     let mut decoder = Decoder::new(
@@ -59,7 +44,7 @@ fn random_and_mutated_bytes_never_panic() {
     let mut decoded = 0usize;
     for i in 0..12_000 {
         let bytes: Vec<u8> = if i % 4 == 0 {
-            (0..rng.below(256)).map(|_| rng.next() as u8).collect()
+            (0..rng.below(256)).map(|_| rng.next_u64() as u8).collect()
         } else {
             let mut bytes = seeds[rng.below(seeds.len())].clone();
             for _ in 0..=rng.below(8) {
@@ -68,9 +53,9 @@ fn random_and_mutated_bytes_never_panic() {
                 }
                 let at = rng.below(bytes.len());
                 match rng.below(4) {
-                    0 => bytes[at] = rng.next() as u8,
+                    0 => bytes[at] = rng.next_u64() as u8,
                     1 => bytes.truncate(at),
-                    2 => bytes.insert(at, rng.next() as u8),
+                    2 => bytes.insert(at, rng.next_u64() as u8),
                     _ => bytes[at] ^= 1 << rng.below(8),
                 }
             }
