@@ -207,3 +207,66 @@ async fn bad_targets_and_bad_recordings_are_clear_errors() {
     let output = live(&["replay", "/nonexistent/file", "--max"], &[]).await;
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_closes_every_connection_cleanly_and_flushes() {
+    let world = world().await;
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_live"));
+    command
+        .args(["watch", "kick:streamer", "--json"])
+        .env_clear()
+        .kill_on_drop(true)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env(&world) {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut out = Vec::new();
+    // Wait until the room is connected and a chat went through, then press Ctrl-C.
+    let connected = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let value: Value = serde_json::from_str(&line).unwrap();
+            if value["kind"] == "connected" {
+                kick_chat(&world, "k-1", "before the interrupt");
+            }
+            let chatted = value["kind"] == "chat";
+            out.push(value);
+            if chatted {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), connected)
+        .await
+        .unwrap();
+    let pid = child.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let rest = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            out.push(serde_json::from_str::<Value>(&line).unwrap());
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), rest)
+        .await
+        .unwrap();
+    let status = child.wait().await.unwrap();
+    assert_eq!(status.code(), Some(130), "an interrupted watch exits 130");
+    // The output was flushed up to the room's last line...
+    assert_eq!(out.last().unwrap()["kind"], "disconnected", "{out:#?}");
+    // ...and the server saw a proper close frame, not a dropped socket.
+    let closes: Vec<_> = world
+        .kick
+        .pusher_server()
+        .connections()
+        .into_iter()
+        .flat_map(|c| c.received)
+        .filter(|m| matches!(m, live_testkit::WsMessage::Close(Some((1000, _)))))
+        .collect();
+    assert_eq!(closes.len(), 1, "no close frame 1000 reached the server");
+}
