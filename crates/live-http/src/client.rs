@@ -3,19 +3,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
-
 use crate::classify::{Classifier, StatusClassifier};
 use crate::pacing::{Pacer, RateLimit};
+use crate::pool::ConnectionPool;
 use crate::request::{Method, RequestBuilder};
 use crate::{Auth, BaseUrl, Error, RetryPolicy, Secret};
-
-pub(crate) type Hyper = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// Responses larger than this are refused unless the client says otherwise (16 MiB).
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
@@ -38,7 +30,7 @@ impl HeaderValue {
 
 pub(crate) struct Inner {
     pub(crate) base: BaseUrl,
-    pub(crate) hyper: Hyper,
+    pub(crate) pool: ConnectionPool,
     pub(crate) headers: Vec<(String, HeaderValue)>,
     pub(crate) auth: Vec<Auth>,
     pub(crate) timeout: Duration,
@@ -94,7 +86,14 @@ impl HttpClient {
             rate_limit: None,
             route_limits: Vec::new(),
             user_agent: concat!("live-sdk/", env!("CARGO_PKG_VERSION")).to_owned(),
+            pool: None,
         }
+    }
+
+    /// This client's connections, to share with clients built later
+    /// ([`HttpClientBuilder::connection_pool`]).
+    pub fn connection_pool(&self) -> ConnectionPool {
+        self.inner.pool.clone()
     }
 
     /// The service's base URL.
@@ -131,6 +130,7 @@ pub struct HttpClientBuilder {
     rate_limit: Option<RateLimit>,
     route_limits: Vec<(String, RateLimit)>,
     user_agent: String,
+    pool: Option<ConnectionPool>,
 }
 
 impl fmt::Debug for HttpClientBuilder {
@@ -173,10 +173,19 @@ impl HttpClientBuilder {
         self
     }
 
-    /// The time allowed to open a connection (default 10 s).
+    /// The time allowed to open a connection (default 10 s); a shared
+    /// [`connection_pool`](Self::connection_pool) brings its own instead.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Keeps connections in `pool`, shared with every other client built with it, instead of
+    /// a pool of this client's own.
+    #[must_use]
+    pub fn connection_pool(mut self, pool: ConnectionPool) -> Self {
+        self.pool = Some(pool);
         self
     }
 
@@ -226,21 +235,10 @@ impl HttpClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<HttpClient, Error> {
         let base = BaseUrl::parse(&self.base)?;
-        let tls = crate::tls::rustls_config()
-            .ok_or_else(|| Error::invalid_request("the TLS configuration could not be built"))?;
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(self.connect_timeout));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config((*tls).clone())
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let hyper = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(https);
+        let pool = match self.pool {
+            Some(pool) => pool,
+            None => ConnectionPool::with_connect_timeout(self.connect_timeout)?,
+        };
         let mut headers = self.headers;
         headers.push(("user-agent".to_owned(), HeaderValue::Plain(self.user_agent)));
         let pacer = self.rate_limit.and_then(Pacer::new);
@@ -252,7 +250,7 @@ impl HttpClientBuilder {
         Ok(HttpClient {
             inner: Arc::new(Inner {
                 base,
-                hyper,
+                pool,
                 headers,
                 auth: self.auth,
                 timeout: self.timeout,

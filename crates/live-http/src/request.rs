@@ -312,7 +312,7 @@ impl RequestBuilder {
             let request = self.build(&uri)?;
             let started = tokio::time::Instant::now();
             let exchanged =
-                tokio::time::timeout(timeout, exchange(&inner.hyper, request, cap)).await;
+                tokio::time::timeout(timeout, exchange(&inner.pool.hyper, request, cap)).await;
             let method = self.method.as_str();
             let (error, outcome) = match exchanged {
                 Err(_) => (
@@ -455,7 +455,7 @@ impl RequestBuilder {
 }
 
 async fn exchange(
-    hyper: &crate::client::Hyper,
+    hyper: &crate::pool::Hyper,
     request: hyper::Request<Full<Bytes>>,
     cap: usize,
 ) -> Result<(u16, Headers, Bytes), Exchange> {

@@ -109,6 +109,8 @@ impl LiveClientBuilder {
             kick,
             #[cfg(feature = "tiktok")]
             tiktok: self.tiktok,
+            #[cfg(feature = "tiktok")]
+            tiktok_pool: live_http::ConnectionPool::new()?,
         });
         Ok(LiveClient {
             rx,
@@ -155,6 +157,10 @@ struct Shared {
     kick: KickSide,
     #[cfg(feature = "tiktok")]
     tiktok: TikTokFactory,
+    /// HTTP connections shared by every TikTok room's lookup and signer: thousands of rooms
+    /// would otherwise each keep their own idle ones.
+    #[cfg(feature = "tiktok")]
+    tiktok_pool: live_http::ConnectionPool,
 }
 
 impl Shared {
@@ -422,7 +428,9 @@ impl LiveHandle {
 
     #[cfg(feature = "tiktok")]
     async fn add_tiktok(&self, target: &Target) -> Result<(), Error> {
-        let mut builder = (self.shared.tiktok)(target.room()).include_raw(self.shared.include_raw);
+        let mut builder = (self.shared.tiktok)(target.room())
+            .include_raw(self.shared.include_raw)
+            .default_connection_pool(&self.shared.tiktok_pool);
         if let Some(recorder) = self.shared.recorder.clone() {
             let room = tiktok_webcast::room::normalize_unique_id(target.room())
                 .unwrap_or_else(|_| target.room().to_owned());

@@ -15,6 +15,9 @@ pub enum Error {
     #[cfg(feature = "tiktok")]
     #[error("tiktok: {0}")]
     TikTok(#[from] tiktok_webcast::Error),
+    /// The HTTP layer could not be set up (no TLS configuration).
+    #[error("http: {0}")]
+    Http(#[from] live_http::Error),
     /// The client is closed.
     #[error("the client is closed")]
     Closed,

@@ -64,8 +64,9 @@ pub use replay::Replay;
 pub use live_model as model;
 pub use live_model::{EventKind, LiveEvent, Platform, Target, Timestamp, User};
 
-/// The HTTP layer's secret type, for API keys and tokens.
-pub use live_http::Secret;
+/// The HTTP layer's secret type (API keys and tokens) and its connection pool (to share among
+/// clients made by hand).
+pub use live_http::{ConnectionPool, Secret};
 
 /// Kick real-time events.
 #[cfg(feature = "kick")]

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use live_http::{Auth, HttpClient, RetryPolicy, Secret};
+use live_http::{Auth, ConnectionPool, HttpClient, RetryPolicy, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -40,6 +40,7 @@ pub struct EulerClientBuilder {
     auth: EulerAuth,
     timeout: Duration,
     retry: RetryPolicy,
+    pool: Option<ConnectionPool>,
 }
 
 impl Default for EulerClientBuilder {
@@ -49,6 +50,7 @@ impl Default for EulerClientBuilder {
             auth: EulerAuth::None,
             timeout: Duration::from_secs(10),
             retry: RetryPolicy::default().max_retries(2),
+            pool: None,
         }
     }
 }
@@ -89,6 +91,14 @@ impl EulerClientBuilder {
         self
     }
 
+    /// Keeps connections in `pool`, shared with other clients (see
+    /// [`ConnectionPool`]); by default the client has its own.
+    #[must_use]
+    pub fn connection_pool(mut self, pool: ConnectionPool) -> Self {
+        self.pool = Some(pool);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<EulerClient, Error> {
         let mut builder = HttpClient::builder(&self.base_url)
@@ -107,6 +117,9 @@ impl EulerClientBuilder {
             EulerAuth::ApiKeyQuery(key) => builder.auth(Auth::query_key("apiKey", key.clone())),
             EulerAuth::Jwt(jwt) => builder.auth(Auth::header_key("x-jwt-key", jwt.clone())),
         };
+        if let Some(pool) = self.pool {
+            builder = builder.connection_pool(pool);
+        }
         let http = builder
             .build()
             .map_err(|e| Error::http(Service::Euler, e))?;

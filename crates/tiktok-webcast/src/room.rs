@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use live_http::{HttpClient, RetryPolicy, Secret};
+use live_http::{ConnectionPool, HttpClient, RetryPolicy, Secret};
 use serde_json::Value;
 
 use crate::error::{Error, Service};
@@ -83,8 +83,22 @@ impl RoomLookup {
         user_agent: &str,
         euler: Option<EulerClient>,
     ) -> Result<RoomLookup, Error> {
+        let pool = ConnectionPool::new().map_err(|e| Error::http(Service::TikTok, e))?;
+        RoomLookup::with_connection_pool(web_url, webcast_url, user_agent, euler, pool)
+    }
+
+    /// As [`RoomLookup::new`], keeping connections in `pool` (shared with other clients: one
+    /// TikTok client per room need not keep idle connections of its own).
+    pub fn with_connection_pool(
+        web_url: &str,
+        webcast_url: &str,
+        user_agent: &str,
+        euler: Option<EulerClient>,
+        pool: ConnectionPool,
+    ) -> Result<RoomLookup, Error> {
         let build = |url: &str| {
             HttpClient::builder(url)
+                .connection_pool(pool.clone())
                 .user_agent(user_agent)
                 .header("accept", "text/html,application/json,application/protobuf")
                 .header("referer", "https://www.tiktok.com/")

@@ -14,12 +14,13 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+use super::backlog::Backlog;
 use super::{Command, Config, Transport};
 use crate::api::{KickApi, Offer};
 use crate::centrifugo::{self, DisconnectAction, Reply};
 use crate::decoder::{Decoded, KickDecoder, Signal};
 use crate::error::{Error, Result};
-use crate::event::{ErrorKind, KickEvent, Lagged, TransportKind};
+use crate::event::{ErrorKind, KickEvent, TransportKind};
 use crate::frame::{FrameSource, LifecycleRecord, LifecycleState, RawFrame};
 use crate::pusher::{self, CloseAction};
 
@@ -150,8 +151,8 @@ pub(crate) struct Driver {
     attempt: u32,
     client_id: String,
     prefer_pusher: bool,
-    /// Events dropped since the consumer last had room, per room (`None`: events of no room).
-    lagged: std::collections::BTreeMap<Option<String>, u64>,
+    /// What the consumer had no room for, delivered before anything new.
+    backlog: Backlog,
     started: (Instant, Timestamp),
     outcome: Result<()>,
     decoded: Decoded,
@@ -190,7 +191,7 @@ impl Driver {
             attempt: 0,
             client_id: uuid::Uuid::new_v4().to_string(),
             prefer_pusher: false,
-            lagged: std::collections::BTreeMap::new(),
+            backlog: Backlog::default(),
             started: (Instant::now(), Timestamp::now()),
             outcome: Ok(()),
             decoded: Decoded::default(),
@@ -212,6 +213,13 @@ impl Driver {
             let event = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => break,
+                room = async { self.events.reserve().await.is_ok() }, if !self.backlog.is_empty() => {
+                    // Nobody listens any more when there is never room.
+                    if !room || !self.flush_backlog() {
+                        break;
+                    }
+                    continue;
+                }
                 command = self.commands.recv() => {
                     match command {
                         Some(command) => self.command(command).await,
@@ -235,6 +243,9 @@ impl Driver {
                 event = next_phase_event(&mut self.phase) => event,
             };
             self.phase_event(event).await;
+            // A burst read from one socket read decodes without touching Tokio's budget: this
+            // lets the consumer run (it is woken on this worker) every so often.
+            tokio::task::consume_budget().await;
         }
         self.shutdown().await;
         self.outcome
@@ -280,67 +291,61 @@ impl Driver {
         signals
     }
 
+    /// Hands events to the consumer's buffer. When it is full, lifecycle events wait in the
+    /// backlog and the others are dropped and counted; the socket is never stalled.
     fn deliver(&mut self, events: Vec<KickEvent>) {
         for event in events {
-            if !self.lagged.is_empty() {
-                match self.report_lag() {
-                    Delivery::Sent => {}
-                    Delivery::Full => {
-                        self.count_dropped(&event);
-                        continue;
-                    }
-                    Delivery::Closed => return,
-                }
+            if !self.flush_backlog() {
+                return;
             }
-            match self.events.try_send(event) {
-                Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(event)) => {
-                    if self.lagged.is_empty() {
-                        tracing::warn!(
-                            capacity = self.config.buffer,
-                            "the Kick event buffer is full: dropping events until the consumer catches up"
-                        );
-                    }
-                    self.count_dropped(&event);
-                }
-                Err(mpsc::error::TrySendError::Closed(_)) => {
-                    // Nobody listens any more.
-                    self.cancel.cancel();
-                    return;
-                }
+            if !self.backlog.is_empty() {
+                self.overflow(event);
+                continue;
             }
+            let listening = match self.events.try_reserve() {
+                Ok(permit) => {
+                    permit.send(event);
+                    continue;
+                }
+                Err(mpsc::error::TrySendError::Full(())) => true,
+                Err(mpsc::error::TrySendError::Closed(())) => false,
+            };
+            if !listening {
+                self.cancel.cancel();
+                return;
+            }
+            tracing::warn!(
+                capacity = self.config.buffer,
+                "the Kick event buffer is full: dropping events until the consumer catches up"
+            );
+            self.overflow(event);
         }
     }
 
-    fn count_dropped(&mut self, event: &KickEvent) {
-        *self
-            .lagged
-            .entry(event.room().map(str::to_owned))
-            .or_insert(0) += 1;
+    fn overflow(&mut self, event: KickEvent) {
+        let rooms = self.decoder.rooms().count();
+        self.backlog.overflow(event, rooms);
     }
 
-    /// Tells each room how many of its events were dropped, one notice per room, as soon as
-    /// the consumer has room for them.
-    fn report_lag(&mut self) -> Delivery {
-        while let Some((room, dropped)) = self.lagged.pop_first() {
-            let notice = KickEvent::Lagged(Lagged {
-                room: room.clone(),
-                dropped,
-                at: self.now(),
-            });
-            match self.events.try_send(notice) {
-                Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    self.lagged.insert(room, dropped);
-                    return Delivery::Full;
+    /// Moves what the backlog holds into the consumer's buffer while there is room; false
+    /// once nobody listens.
+    fn flush_backlog(&mut self) -> bool {
+        let at = self.now();
+        while !self.backlog.is_empty() {
+            match self.events.try_reserve() {
+                Ok(permit) => {
+                    if let Some(event) = self.backlog.pop(at) {
+                        permit.send(event);
+                    }
                 }
-                Err(mpsc::error::TrySendError::Closed(_)) => {
+                Err(mpsc::error::TrySendError::Full(())) => return true,
+                Err(mpsc::error::TrySendError::Closed(())) => {
                     self.cancel.cancel();
-                    return Delivery::Closed;
+                    return false;
                 }
             }
         }
-        Delivery::Sent
+        true
     }
 
     fn lifecycle(&mut self, record: LifecycleRecord) {
@@ -379,7 +384,12 @@ impl Driver {
                 }
                 match &mut self.phase {
                     Phase::Idle => self.start_connecting(),
-                    Phase::Open(_) => self.subscribe_missing().await,
+                    // Only the new room's channels: listing every channel per watch made
+                    // watching N channels take O(N²).
+                    Phase::Open(_) => {
+                        let channels = self.decoder.channels_of(&room);
+                        self.subscribe(channels).await;
+                    }
                     _ => {}
                 }
             }
@@ -815,6 +825,11 @@ impl Driver {
 
     async fn subscribe_missing(&mut self) {
         let channels = self.decoder.channels();
+        self.subscribe(channels).await;
+    }
+
+    /// Subscribes those of `channels` not subscribed yet on the open connection.
+    async fn subscribe(&mut self, channels: Vec<String>) {
         let Phase::Open(open) = &mut self.phase else {
             return;
         };
@@ -1054,6 +1069,8 @@ pub(crate) fn pusher_url_for(configured: &str, app_key: &str, cluster: Option<&s
 
 fn ws_options(config: &Config) -> WsOptions {
     WsOptions::new()
+        // One socket carries every watched channel: a burst is read in fewer system calls.
+        .read_buffer_size(64 * 1024)
         .connect_timeout(config.connect_timeout)
         .max_message_size(config.max_frame_bytes)
 }
@@ -1180,13 +1197,6 @@ async fn open_transport(
             connect_pusher(&config, &pusher_url).await
         }
     }
-}
-
-/// Whether a notice reached the consumer's buffer.
-enum Delivery {
-    Sent,
-    Full,
-    Closed,
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The live client: one socket for every watched channel, reconnects, viewer polling, and a
 //! bounded stream of [`KickEvent`]s.
 
+mod backlog;
 mod driver;
 
 use std::fmt;
@@ -438,9 +439,12 @@ impl KickHandle {
 ///   same as a method. Both are cancel-safe: a `select!` that drops the future loses nothing.
 /// - **Slow consumers**: events wait in a bounded buffer ([`KickClientBuilder::event_buffer`],
 ///   1024 by default). When it is full, new events are dropped and counted, and a
-///   [`KickEvent::Lagged`] with the count is delivered as soon as there is room again. The
-///   socket is never stalled by a slow consumer: a stalled socket misses Pusher's pings and
-///   is closed by the server, which loses more.
+///   [`KickEvent::Lagged`] per room with its count is delivered as soon as there is room
+///   again. Lifecycle events (connected, reconnecting, disconnected, error) are not dropped:
+///   they wait, in order, with the drop notices, and reach the consumer before anything newer
+///   (up to four per watched room; a consumer that never reads loses those too). The socket
+///   is never stalled by a slow consumer: a stalled socket misses Pusher's pings and is
+///   closed by the server, which loses more.
 /// - **Closing**: [`KickClient::close`] closes the socket cleanly and waits for the task;
 ///   dropping the client only cancels the task (no async work in `Drop`).
 ///

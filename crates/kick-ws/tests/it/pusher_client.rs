@@ -419,16 +419,17 @@ async fn a_slow_consumer_loses_the_newest_events_and_is_told_how_many() {
         );
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
+    // The notice follows the events that fitted as soon as the consumer makes room, without
+    // waiting for another event.
     let first = drain(&mut client, Duration::from_millis(10)).await;
     assert_eq!(chats(&first), ["#0", "#1", "#2", "#3"]);
-    emulator.publish(&channel.chat_channel(), CHAT, &chat("late", "late"));
-    let next = drain(&mut client, Duration::from_secs(1)).await;
+    let notice = first.last().unwrap();
     assert!(
-        matches!(next[0], KickEvent::Lagged(ref l) if l.dropped == 16 && l.room.as_deref() == Some("streamer")),
-        "{next:?}"
+        matches!(notice, KickEvent::Lagged(l) if l.dropped == 16 && l.room.as_deref() == Some("streamer")),
+        "{first:?}"
     );
     // The gap reaches the unified stream as a lifecycle line of the room, never hidden.
-    let line = next[0].to_live_event().unwrap();
+    let line = notice.to_live_event().unwrap();
     assert!(line.is_lifecycle());
     assert_eq!(line.room, "streamer");
     assert!(
@@ -436,7 +437,46 @@ async fn a_slow_consumer_loses_the_newest_events_and_is_told_how_many() {
         "{}",
         line.to_json_line()
     );
+    emulator.publish(&channel.chat_channel(), CHAT, &chat("late", "late"));
+    let next = drain(&mut client, Duration::from_secs(1)).await;
     assert_eq!(chats(&next), ["late"]);
+    client.close().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn lifecycle_events_are_never_dropped_for_a_slow_consumer() {
+    let (emulator, _) = emulator().await;
+    let channels: Vec<EmuChannel> = (0..40)
+        .map(|i| EmuChannel::live(&format!("ch{i}"), 5_000 + i))
+        .collect();
+    for channel in &channels {
+        emulator.add_channel(channel.clone());
+    }
+    let mut client = builder(&emulator, Transport::Pusher)
+        .event_buffer(4)
+        .build()
+        .unwrap();
+    for channel in &channels {
+        client
+            .watch(ChannelRef::ids(channel.chatroom_id, channel.channel_id).room(&channel.slug))
+            .await
+            .unwrap();
+    }
+    for alias in channels[39].aliases() {
+        emulator.wait_for_subscribes(&alias, 1).await;
+    }
+    // Forty `connected` events against a buffer of four, read only now.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let events = drain(&mut client, Duration::from_millis(100)).await;
+    let mut connected: Vec<&str> = events
+        .iter()
+        .filter(|e| matches!(e, KickEvent::Connected(_)))
+        .filter_map(KickEvent::room)
+        .collect();
+    connected.sort_unstable();
+    let mut expected: Vec<&str> = channels.iter().map(|c| c.slug.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(connected, expected);
     client.close().await.unwrap();
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod errors;
 mod pacing;
+mod pool;
 mod redaction;
 mod retries;
 mod ws;

@@ -117,6 +117,25 @@ async fn oversized_messages_and_abrupt_drops_are_typed() {
 }
 
 #[tokio::test]
+async fn frames_larger_than_the_read_buffer_arrive_whole() {
+    let server = WsServer::start_scripted(vec![vec![
+        WsStep::Oversized(300 * 1024),
+        WsStep::text("after"),
+    ]])
+    .await
+    .unwrap();
+    let mut ws = connect(&server.url(), &WsOptions::new().read_buffer_size(1024))
+        .await
+        .unwrap();
+    match ws.next().await.unwrap().unwrap() {
+        WsMessage::Binary(bytes) => assert_eq!(bytes.len(), 300 * 1024),
+        WsMessage::Text(text) => assert_eq!(text.as_str().len(), 300 * 1024),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(text(&ws.next().await.unwrap().unwrap()), "after");
+}
+
+#[tokio::test]
 async fn refused_connections_are_connect_errors() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();

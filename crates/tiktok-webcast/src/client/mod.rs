@@ -9,14 +9,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use live_http::Secret;
+use live_http::{ConnectionPool, Secret};
 use live_model::Timestamp;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::decoder::{Decoder, DecoderOptions};
-use crate::error::Error;
+use crate::error::{Error, Service};
 use crate::euler::{DEFAULT_EULER_URL, EulerAuth, EulerClient};
 use crate::event::TikTokEvent;
 use crate::room::{DEFAULT_USER_AGENT, RoomLookup, normalize_unique_id};
@@ -147,6 +147,7 @@ pub struct TikTokClientBuilder {
     pub(crate) check_room_info: bool,
     pub(crate) decoder: DecoderOptions,
     pub(crate) frame_tap: Option<FrameTap>,
+    pub(crate) pool: Option<ConnectionPool>,
 }
 
 impl fmt::Debug for TikTokClientBuilder {
@@ -193,6 +194,28 @@ impl TikTokClientBuilder {
     #[must_use]
     pub fn euler_api_key(mut self, key: Secret) -> Self {
         self.euler_api_key = Some(key);
+        self
+    }
+
+    /// Keeps the HTTP connections of the lookup and the signer (tiktok.com, Euler) in `pool`,
+    /// shared with other rooms' clients. Without one, each room's client has a pool of its own
+    /// and keeps its idle connections (two or three file descriptors) for a minute after
+    /// connecting; a process watching thousands of rooms should share one.
+    /// [`live-sdk`'s `LiveClient`] does this for every room it watches.
+    ///
+    /// [`live-sdk`'s `LiveClient`]: https://docs.rs/live-sdk
+    #[must_use]
+    pub fn connection_pool(mut self, pool: ConnectionPool) -> Self {
+        self.pool = Some(pool);
+        self
+    }
+
+    /// Uses `pool` unless [`connection_pool`](Self::connection_pool) already chose one.
+    #[must_use]
+    pub fn default_connection_pool(mut self, pool: &ConnectionPool) -> Self {
+        if self.pool.is_none() {
+            self.pool = Some(pool.clone());
+        }
         self
     }
 
@@ -297,18 +320,25 @@ impl TikTokClientBuilder {
     /// Builds the client (no I/O yet).
     pub fn build(self) -> Result<TikTokClient, Error> {
         let room = normalize_unique_id(&self.room)?;
+        let pool = match &self.pool {
+            Some(pool) => pool.clone(),
+            None => ConnectionPool::new().map_err(|e| Error::http(Service::TikTok, e))?,
+        };
         let euler = {
-            let mut builder = EulerClient::builder().base_url(&self.euler_url);
+            let mut builder = EulerClient::builder()
+                .base_url(&self.euler_url)
+                .connection_pool(pool.clone());
             if let Some(key) = &self.euler_api_key {
                 builder = builder.auth(EulerAuth::ApiKeyHeader(key.clone()));
             }
             builder.build()?
         };
-        let lookup = RoomLookup::new(
+        let lookup = RoomLookup::with_connection_pool(
             &self.web_url,
             &self.webcast_url,
             &self.user_agent,
             Some(euler.clone()),
+            pool,
         )?;
         let signer: Arc<dyn Signer> = match &self.signer {
             SignerChoice::Euler => Arc::new(EulerSigner::new(euler.clone())),
@@ -368,6 +398,7 @@ impl TikTokClient {
             check_room_info: true,
             decoder: DecoderOptions::default(),
             frame_tap: None,
+            pool: None,
         }
     }
 
