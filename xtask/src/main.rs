@@ -4,9 +4,11 @@
 //!   `.proto` files, as `xtask/codegen.toml` lists them;
 //! - `test [ARGS]`: install soketi if needed, then `cargo test --workspace ARGS` with
 //!   `LIVE_SOKETI_BIN` set;
-//! - `install-soketi`: only the soketi install.
+//! - `install-soketi`: only the soketi install;
+//! - `bench [ARGS]`: the load harness (`cargo bench -p live-sdk --bench load -- ARGS`, a
+//!   release build), whose arguments and figures docs/benchmarks.md lists.
 //!
-//! Arguments are parsed by hand: three commands and one flag do not justify a CLI parser in the
+//! Arguments are parsed by hand: four commands and one flag do not justify a CLI parser in the
 //! compile time of every `cargo xtask` run.
 
 mod codegen;
@@ -27,6 +29,8 @@ commands:
                       (--check: write nothing, fail if anything is stale)
   test [ARGS...]      install soketi if needed, then run `cargo test --workspace ARGS...`
   install-soketi      install soketi into .tools/soketi/ only
+  bench [ARGS...]     the load harness: `cargo bench -p live-sdk --bench load -- ARGS...`
+                      (try `cargo xtask bench --tiktok 1000 --idle 5`; see docs/benchmarks.md)
 ";
 
 fn main() -> ExitCode {
@@ -56,6 +60,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode> {
             let code = test_cmd::run_tests(&root, &rest)?;
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
+        ["bench", rest @ ..] => bench(&root, rest),
         ["install-soketi"] => {
             let bin = test_cmd::install_soketi(&root)?;
             println!("soketi {}: {}", test_cmd::SOKETI_VERSION, bin.display());
@@ -70,6 +75,26 @@ fn dispatch(args: &[String]) -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// Runs the load harness with `args`, passing its exit code on.
+fn bench(root: &Path, args: &[&str]) -> Result<ExitCode> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["bench", "-p", "live-sdk", "--bench", "load", "--"])
+        .args(args)
+        .status()
+        .map_err(|e| error::Error::Command {
+            command: "cargo bench -p live-sdk --bench load".to_owned(),
+            message: format!("could not start: {e}"),
+        })?;
+    Ok(ExitCode::from(
+        status
+            .code()
+            .and_then(|c| u8::try_from(c).ok())
+            .unwrap_or(1),
+    ))
 }
 
 fn codegen(root: &Path, mode: Mode) -> Result<ExitCode> {

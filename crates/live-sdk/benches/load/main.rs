@@ -13,6 +13,10 @@
 //! --idle S          idle seconds between connecting and the memory sample (default 5)
 //! --api facade|direct   live_sdk::LiveClient (default) or the platform clients
 //! --concurrency N   rooms added at once (default 100)
+//! --threads N       worker threads of the client's runtime (default: one per core)
+//! --pin             client on the first core, emulators on the others (needs 2 cores or
+//!                   more): the SDK measured on a core of its own, as if the servers were
+//!                   elsewhere, instead of taking turns with the emulators on every core
 //! --json            print the report as one JSON line too
 //! ```
 //!
@@ -31,13 +35,15 @@ use run::{Api, Emulators, Options};
 use serve::{Plan, Served, Urls};
 
 const USAGE: &str = "usage: load [--kick N] [--tiktok N] [--rate EVENTS_PER_S] [--duration S] \
-[--warmup S] [--idle S] [--api facade|direct] [--concurrency N] [--json]";
+[--warmup S] [--idle S] [--api facade|direct] [--concurrency N] [--threads N] [--pin] [--json]";
 
 #[derive(Debug)]
 struct Args {
     options: Options,
     json: bool,
     serve: bool,
+    threads: Option<usize>,
+    pin: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -53,9 +59,11 @@ fn parse(args: &[String]) -> Result<Args, String> {
         concurrency: 100,
         idle: Duration::from_secs(5),
         warmup: Duration::from_secs(2),
+        pinned: false,
     };
     let mut window = Duration::from_secs(10);
-    let (mut json, mut serve) = (false, false);
+    let (mut json, mut serve, mut pin) = (false, false, false);
+    let mut threads = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -76,6 +84,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--bench" => {}
             "--serve" => serve = true,
             "--json" => json = true,
+            "--pin" => pin = true,
+            "--threads" => threads = Some(number(value(arg)?)?.max(1)),
             "--kick" => plan.kick = number(value(arg)?)?,
             "--tiktok" => plan.tiktok = number(value(arg)?)?,
             "--rate" => {
@@ -106,10 +116,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
         plan.load = options.warmup + window;
     }
     options.plan = plan;
+    options.pinned = pin;
     Ok(Args {
         options,
         json,
         serve,
+        threads,
+        pin,
     })
 }
 
@@ -129,10 +142,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
+    if args.pin
+        && let Err(message) = pin(args.serve)
     {
+        eprintln!("{message}");
+        return ExitCode::FAILURE;
+    }
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = args.threads {
+        builder.worker_threads(threads);
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("no runtime: {e}");
@@ -155,6 +175,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// Keeps this process (and the threads it starts later) on the first core, or on the others
+/// for the emulators.
+fn pin(serve: bool) -> Result<(), String> {
+    let mut set = rustix::thread::CpuSet::new();
+    if serve {
+        // The client's mask was inherited: every other core, as far as the kernel has them.
+        (1..rustix::thread::CpuSet::MAX_CPU).for_each(|core| set.set(core));
+    } else {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return Err("--pin needs at least two cores".to_owned());
+        }
+        set.set(0);
+    }
+    rustix::thread::sched_setaffinity(None, &set).map_err(|e| format!("--pin: {e}"))
+}
+
 /// Open files the client needs: a socket per TikTok room, one for Kick, pooled HTTP
 /// connections to the two TikTok hosts while connecting, and the runtime's own.
 fn files_needed(plan: &Plan, concurrency: usize) -> u64 {
@@ -164,7 +200,7 @@ fn files_needed(plan: &Plan, concurrency: usize) -> u64 {
 async fn client(args: &Args) -> Result<(), String> {
     let options = &args.options;
     let limit = measure::raise_fd_limit(files_needed(&options.plan, options.concurrency))?;
-    let mut child = ChildEmulators::spawn(&options.plan)?;
+    let mut child = ChildEmulators::spawn(&options.plan, args.pin)?;
     eprintln!(
         "emulators up (child pid {}); open-file limit {limit}; connecting {} Kick channels and {} TikTok rooms",
         child.child.id(),
@@ -190,7 +226,7 @@ struct ChildEmulators {
 }
 
 impl ChildEmulators {
-    fn spawn(plan: &Plan) -> Result<ChildEmulators, String> {
+    fn spawn(plan: &Plan, pin: bool) -> Result<ChildEmulators, String> {
         let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
         let mut child = Command::new(exe)
             .args([
@@ -204,6 +240,7 @@ impl ChildEmulators {
                 "--load",
                 &plan.load.as_secs_f64().to_string(),
             ])
+            .args(pin.then_some("--pin"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -240,6 +277,10 @@ impl Emulators for ChildEmulators {
             let _ = writeln!(stdin, "go");
             let _ = stdin.flush();
         }
+    }
+
+    fn cpu_time(&self) -> Duration {
+        measure::cpu_time_of(&self.child.id().to_string()).unwrap_or_default()
     }
 
     async fn finish(&mut self) -> u64 {

@@ -123,6 +123,68 @@ impl Histogram {
     }
 }
 
+/// Latencies by platform (µs).
+#[derive(Clone, Default)]
+pub struct Latencies {
+    /// Kick events.
+    pub kick: Histogram,
+    /// TikTok events.
+    pub tiktok: Histogram,
+}
+
+impl Latencies {
+    /// Counts one latency of `platform`'s event.
+    pub fn record(&mut self, platform: live_sdk::Platform, value: u64) {
+        match platform {
+            live_sdk::Platform::Kick => self.kick.record(value),
+            _ => self.tiktok.record(value),
+        }
+    }
+
+    /// Adds another's counts.
+    pub fn merge(&mut self, other: &Latencies) {
+        self.kick.merge(&other.kick);
+        self.tiktok.merge(&other.tiktok);
+    }
+
+    /// Values recorded.
+    pub fn len(&self) -> u64 {
+        self.kick.len() + self.tiktok.len()
+    }
+
+    /// Both platforms together.
+    pub fn all(&self) -> Histogram {
+        let mut all = self.kick.clone();
+        all.merge(&self.tiktok);
+        all
+    }
+}
+
+/// p50, p99, max of one histogram, µs.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Quantiles {
+    /// Samples.
+    pub samples: u64,
+    /// Median.
+    pub p50_us: u64,
+    /// 99th percentile.
+    pub p99_us: u64,
+    /// Maximum.
+    pub max_us: u64,
+}
+
+impl Quantiles {
+    /// Of `histogram`.
+    pub fn of(histogram: &Histogram) -> Quantiles {
+        Quantiles {
+            samples: histogram.len(),
+            p50_us: histogram.quantile(0.5),
+            p99_us: histogram.quantile(0.99),
+            max_us: histogram.max(),
+        }
+    }
+}
+
 /// `VmRSS` of this process, in KiB, from `/proc/self/status`.
 pub fn rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -132,7 +194,12 @@ pub fn rss_kib() -> Option<u64> {
 
 /// User plus system CPU time of this process (all threads) from `/proc/self/stat`.
 pub fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_time_of("self")
+}
+
+/// The same for process `pid` (`self` for this one): the emulators' share of the machine.
+pub fn cpu_time_of(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     cpu_of_stat(&stat, rustix::param::clock_ticks_per_second())
 }
 
@@ -189,6 +256,10 @@ pub struct Report {
     pub tiktok_rooms: usize,
     /// Time to add every target, until each had its `connected` event.
     pub connect_seconds: f64,
+    /// Client on core 0, emulators on the others (`--pin`).
+    pub pinned: bool,
+    /// Worker threads of the client's runtime.
+    pub client_threads: usize,
     /// Open file descriptors once connected.
     pub open_fds: usize,
     /// VmRSS before connecting (client built, runtime running), KiB.
@@ -213,6 +284,9 @@ pub struct Report {
     pub cpu_seconds: f64,
     /// CPU time per delivered event, µs.
     pub cpu_us_per_event: f64,
+    /// CPU time of the emulators' process over the window, seconds (the same machine's
+    /// cores: what the client could not have).
+    pub emulator_cpu_seconds: f64,
     /// Latency from the emulator's send to delivery to the user, over the window, µs.
     pub latency_p50_us: u64,
     /// 99th percentile, µs.
@@ -223,6 +297,10 @@ pub struct Report {
     pub latency_max_us: u64,
     /// Latency samples in the window.
     pub latency_samples: u64,
+    /// Kick's events alone.
+    pub kick_latency: Quantiles,
+    /// TikTok's events alone.
+    pub tiktok_latency: Quantiles,
     /// VmRSS at the end of the load, KiB.
     pub rss_loaded_kib: u64,
 }
@@ -234,8 +312,8 @@ impl Report {
         let rooms = self.kick_channels + self.tiktok_rooms;
         let _ = writeln!(
             out,
-            "rooms            {rooms} ({} Kick channels on one socket, {} TikTok rooms), api {}",
-            self.kick_channels, self.tiktok_rooms, self.api
+            "rooms            {rooms} ({} Kick channels on one socket, {} TikTok rooms), api {}, {} client threads",
+            self.kick_channels, self.tiktok_rooms, self.api, self.client_threads
         );
         let _ = writeln!(
             out,
@@ -270,6 +348,17 @@ impl Report {
             );
             let _ = writeln!(
                 out,
+                "emulators        {:.2} s user+sys over the window ({:.0}% of one core){}",
+                self.emulator_cpu_seconds,
+                100.0 * self.emulator_cpu_seconds / self.window_seconds.max(1e-9),
+                if self.pinned {
+                    "; client pinned to core 0, emulators to the others"
+                } else {
+                    "; both processes on every core"
+                }
+            );
+            let _ = writeln!(
+                out,
                 "latency          p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms ({} samples)",
                 self.latency_p50_us as f64 / 1000.0,
                 self.latency_p99_us as f64 / 1000.0,
@@ -277,6 +366,21 @@ impl Report {
                 self.latency_max_us as f64 / 1000.0,
                 self.latency_samples
             );
+            for (name, q) in [
+                ("  Kick", self.kick_latency),
+                ("  TikTok", self.tiktok_latency),
+            ] {
+                if q.samples > 0 {
+                    let _ = writeln!(
+                        out,
+                        "{name:<17}p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+                        q.p50_us as f64 / 1000.0,
+                        q.p99_us as f64 / 1000.0,
+                        q.max_us as f64 / 1000.0,
+                        q.samples
+                    );
+                }
+            }
             let _ = writeln!(
                 out,
                 "memory (loaded)  VmRSS {:.1} MiB",

@@ -13,7 +13,7 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::measure::{Histogram, Report, cpu_time, now_us, open_fds, rss_kib, stamp_of};
+use super::measure::{Latencies, Quantiles, Report, cpu_time, now_us, open_fds, rss_kib, stamp_of};
 use super::serve::{Plan, Served, Urls};
 
 /// Which API the rooms are watched through.
@@ -47,6 +47,8 @@ pub struct Options {
     pub idle: Duration,
     /// Warm-up before the measurement window.
     pub warmup: Duration,
+    /// Client and emulators on separate cores.
+    pub pinned: bool,
 }
 
 /// What the client needs from the emulators, wherever they run.
@@ -57,6 +59,10 @@ pub trait Emulators {
     fn go(&mut self);
     /// Waits for the load to end; the stamped messages sent.
     fn finish(&mut self) -> impl std::future::Future<Output = u64>;
+    /// CPU time of the emulators' process so far (zero when they run in this process).
+    fn cpu_time(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// The emulators in this process (the harness's own test).
@@ -90,7 +96,7 @@ struct Tally {
 
 impl Tally {
     /// Counts one event; returns its latency when it falls in the window.
-    fn see(&self, event: &live_sdk::Event, histogram: &mut Histogram) {
+    fn see(&self, event: &live_sdk::Event, latencies: &mut Latencies) {
         let Some(live) = &event.live else { return };
         if matches!(live.kind, EventKind::Connected(_)) {
             self.connected.fetch_add(1, Ordering::Relaxed);
@@ -105,7 +111,7 @@ impl Tally {
         let to = self.window.1.load(Ordering::Relaxed);
         if from != 0 && now >= from && now < to {
             self.in_window.fetch_add(1, Ordering::Relaxed);
-            histogram.record(now.saturating_sub(sent));
+            latencies.record(event.target.platform(), now.saturating_sub(sent));
         }
     }
 }
@@ -115,7 +121,7 @@ pub async fn run(options: &Options, emulators: &mut impl Emulators) -> Result<Re
     let urls = emulators.urls().clone();
     let plan = options.plan.clone();
     let tally = Arc::new(Tally::default());
-    let histograms = Arc::new(Mutex::new(Histogram::new()));
+    let histograms = Arc::new(Mutex::new(Latencies::default()));
     let rss_before = rss_kib().unwrap_or(0);
     let started = Instant::now();
     let mut readers = JoinSet::new();
@@ -148,6 +154,8 @@ pub async fn run(options: &Options, emulators: &mut impl Emulators) -> Result<Re
         rss_idle_kib: rss_idle,
         rss_per_room_kib: rss_idle.saturating_sub(rss_before) as f64 / rooms.max(1) as f64,
         idle_seconds: options.idle.as_secs_f64(),
+        pinned: options.pinned,
+        client_threads: tokio::runtime::Handle::current().metrics().num_workers(),
         ..Report::default()
     };
     if plan.rate > 0.0 {
@@ -160,8 +168,10 @@ pub async fn run(options: &Options, emulators: &mut impl Emulators) -> Result<Re
         tally.window.0.store(from, Ordering::SeqCst);
         sleep_until_wall(from).await;
         let cpu_from = cpu_time().unwrap_or_default();
+        let emulator_from = emulators.cpu_time();
         sleep_until_wall(to).await;
         let cpu_to = cpu_time().unwrap_or_default();
+        let emulator_to = emulators.cpu_time();
         let sent = emulators.finish().await;
         // Whatever was in flight arrives.
         let settle = Instant::now() + Duration::from_secs(5);
@@ -178,12 +188,16 @@ pub async fn run(options: &Options, emulators: &mut impl Emulators) -> Result<Re
         report.delivered = tally.delivered.load(Ordering::Relaxed);
         report.cpu_seconds = cpu;
         report.cpu_us_per_event = cpu * 1e6 / (in_window.max(1) as f64);
+        report.emulator_cpu_seconds = emulator_to.saturating_sub(emulator_from).as_secs_f64();
         report.rss_loaded_kib = rss_kib().unwrap_or(0);
     }
     closer.close().await;
     readers.abort_all();
     while readers.join_next().await.is_some() {}
-    let histogram = histograms.lock().await;
+    let latencies = histograms.lock().await;
+    report.kick_latency = Quantiles::of(&latencies.kick);
+    report.tiktok_latency = Quantiles::of(&latencies.tiktok);
+    let histogram = latencies.all();
     report.latency_samples = histogram.len();
     report.latency_p50_us = histogram.quantile(0.50);
     report.latency_p99_us = histogram.quantile(0.99);
@@ -241,15 +255,15 @@ fn tiktok_builder(urls: &Urls, room: &str) -> live_sdk::tiktok::TikTokClientBuil
 
 /// Flushes a reader's histogram into the shared one every so often (and at the end).
 struct Local {
-    histogram: Histogram,
-    shared: Arc<Mutex<Histogram>>,
+    histogram: Latencies,
+    shared: Arc<Mutex<Latencies>>,
     last: Instant,
 }
 
 impl Local {
-    fn new(shared: &Arc<Mutex<Histogram>>) -> Self {
+    fn new(shared: &Arc<Mutex<Latencies>>) -> Self {
         Local {
-            histogram: Histogram::new(),
+            histogram: Latencies::default(),
             shared: Arc::clone(shared),
             last: Instant::now(),
         }
@@ -263,7 +277,7 @@ impl Local {
 
     async fn flush(&mut self) {
         self.shared.lock().await.merge(&self.histogram);
-        self.histogram = Histogram::new();
+        self.histogram = Latencies::default();
         self.last = Instant::now();
     }
 }
@@ -272,7 +286,7 @@ async fn connect_facade(
     options: &Options,
     urls: &Urls,
     tally: &Arc<Tally>,
-    histograms: &Arc<Mutex<Histogram>>,
+    histograms: &Arc<Mutex<Latencies>>,
     readers: &mut JoinSet<()>,
 ) -> Result<Closer, String> {
     let tiktok_urls = urls.clone();
@@ -319,7 +333,7 @@ async fn connect_direct(
     options: &Options,
     urls: &Urls,
     tally: &Arc<Tally>,
-    histograms: &Arc<Mutex<Histogram>>,
+    histograms: &Arc<Mutex<Latencies>>,
     readers: &mut JoinSet<()>,
 ) -> Result<Closer, String> {
     let mut kick_handle = None;

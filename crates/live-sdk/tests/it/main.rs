@@ -2,6 +2,7 @@
 //! TikTok emulators.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod load_harness;
 mod merge;
 mod recording;
 mod world;

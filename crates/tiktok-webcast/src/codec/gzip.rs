@@ -67,9 +67,9 @@ impl Inflater {
                 out.truncate(written);
                 Ok(out)
             }
-            Err(DecompressionError::InsufficientSpace) => Err(bad(
-                "the stream inflates to more than its trailer declares",
-            )),
+            Err(DecompressionError::InsufficientSpace) => {
+                Err(bad("the stream inflates to more than its trailer declares"))
+            }
             Err(DecompressionError::BadData) => Err(bad(
                 "the stream is corrupt, truncated or fails its checksum",
             )),
