@@ -45,14 +45,18 @@ impl Default for Histogram {
 }
 
 impl Histogram {
-    /// An empty histogram.
+    /// An empty histogram. Its buckets (256 KiB) are allocated at the first value: a harness
+    /// reader per idle room must not weigh in the memory it measures.
     pub fn new() -> Self {
-        let buckets = (2 * SUB + u64::from(MAX_BITS - SUB_BITS) * SUB) as usize;
         Histogram {
-            counts: vec![0; buckets],
+            counts: Vec::new(),
             total: 0,
             max: 0,
         }
+    }
+
+    fn buckets() -> usize {
+        (2 * SUB + u64::from(MAX_BITS - SUB_BITS) * SUB) as usize
     }
 
     fn index(value: u64) -> usize {
@@ -81,6 +85,9 @@ impl Histogram {
 
     /// Counts one value (µs).
     pub fn record(&mut self, value: u64) {
+        if self.counts.is_empty() {
+            self.counts = vec![0; Self::buckets()];
+        }
         self.counts[Self::index(value)] += 1;
         self.total += 1;
         self.max = self.max.max(value);
@@ -88,6 +95,12 @@ impl Histogram {
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &Histogram) {
+        if other.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            self.counts = vec![0; Self::buckets()];
+        }
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }

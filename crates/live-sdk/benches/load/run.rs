@@ -323,7 +323,7 @@ async fn connect_facade(
         .collect::<Result<_, _>>()?;
     add_all(targets, options.concurrency, |target| {
         let handle = handle.clone();
-        async move { handle.add(target).await.map_err(|e| e.to_string()) }
+        async move { handle.add(target).await.map_err(|e| chain(&e)) }
     })
     .await?;
     Ok(Closer::Facade(handle))
@@ -368,12 +368,15 @@ async fn connect_direct(
     }
     let closers = Arc::new(std::sync::Mutex::new(Vec::new()));
     let streams = Arc::new(std::sync::Mutex::new(Vec::new()));
+    // As a program watching thousands of rooms should: one pool of HTTP connections for every
+    // room's lookup and signer (LiveClient does the same), not one each.
+    let pool = live_sdk::ConnectionPool::new().map_err(|e| chain(&e))?;
     add_all(options.plan.tiktok_ids(), options.concurrency, |room| {
-        let builder = tiktok_builder(urls, &room);
+        let builder = tiktok_builder(urls, &room).connection_pool(pool.clone());
         let closers = Arc::clone(&closers);
         let streams = Arc::clone(&streams);
         async move {
-            let stream = builder.connect().await.map_err(|e| e.to_string())?;
+            let stream = builder.connect().await.map_err(|e| chain(&e))?;
             closers
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -404,6 +407,18 @@ async fn connect_direct(
     }
     let closers = std::mem::take(&mut *closers.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(Closer::Direct(closers, kick_handle))
+}
+
+/// An error with its causes, on one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// Runs `add` for every item, `concurrency` at a time; the first error ends the run.
