@@ -338,21 +338,10 @@ async fn connect_direct(
 ) -> Result<Closer, String> {
     let mut kick_handle = None;
     if options.plan.kick > 0 {
-        let mut kick = kick_builder(urls).build().map_err(|e| e.to_string())?;
+        let kick = kick_builder(urls).build().map_err(|e| e.to_string())?;
         let handle = kick.handle();
-        let reader_tally = Arc::clone(tally);
-        let mut local = Local::new(histograms);
-        readers.spawn(async move {
-            while let Some(event) = kick.next_event().await {
-                if let Some(live) = event.to_live_event() {
-                    let target = Target::new(live_sdk::Platform::Kick, &live.room);
-                    let event = live_sdk::Event::new(target, Some(live), live_sdk::Source::Sdk);
-                    reader_tally.see(&event, &mut local.histogram);
-                    local.maybe_flush().await;
-                }
-            }
-            local.flush().await;
-        });
+        let reader = Reader::new(tally, histograms, live_sdk::Platform::Kick);
+        readers.spawn(reader.read(kick, live_sdk::kick::KickEvent::to_live_event));
         add_all(options.plan.kick_slugs(), options.concurrency, |slug| {
             let handle = handle.clone();
             async move {
@@ -390,20 +379,9 @@ async fn connect_direct(
     })
     .await?;
     let streams = std::mem::take(&mut *streams.lock().unwrap_or_else(|p| p.into_inner()));
-    for mut stream in streams {
-        let reader_tally = Arc::clone(tally);
-        let mut local = Local::new(histograms);
-        readers.spawn(async move {
-            while let Some(event) = stream.next_event().await {
-                if let Some(live) = event.to_live_event() {
-                    let target = Target::new(live_sdk::Platform::TikTok, &live.room);
-                    let event = live_sdk::Event::new(target, Some(live), live_sdk::Source::Sdk);
-                    reader_tally.see(&event, &mut local.histogram);
-                    local.maybe_flush().await;
-                }
-            }
-            local.flush().await;
-        });
+    for stream in streams {
+        let reader = Reader::new(tally, histograms, live_sdk::Platform::TikTok);
+        readers.spawn(reader.read(stream, live_sdk::tiktok::TikTokEvent::to_live_event));
     }
     let closers = std::mem::take(&mut *closers.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(Closer::Direct(closers, kick_handle))
@@ -421,6 +399,43 @@ fn chain(error: &dyn std::error::Error) -> String {
     message
 }
 
+/// Reads one platform client's stream in direct mode, as a user of that crate would.
+struct Reader {
+    tally: Arc<Tally>,
+    local: Local,
+    platform: live_sdk::Platform,
+}
+
+impl Reader {
+    fn new(
+        tally: &Arc<Tally>,
+        histograms: &Arc<Mutex<Latencies>>,
+        platform: live_sdk::Platform,
+    ) -> Self {
+        Reader {
+            tally: Arc::clone(tally),
+            local: Local::new(histograms),
+            platform,
+        }
+    }
+
+    async fn read<S, E>(mut self, mut stream: S, convert: fn(&E) -> Option<live_sdk::LiveEvent>)
+    where
+        S: futures_util::Stream<Item = E> + Unpin,
+    {
+        use futures_util::StreamExt;
+        while let Some(event) = stream.next().await {
+            if let Some(live) = convert(&event) {
+                let target = Target::new(self.platform, &live.room);
+                let event = live_sdk::Event::new(target, Some(live), live_sdk::Source::Sdk);
+                self.tally.see(&event, &mut self.local.histogram);
+                self.local.maybe_flush().await;
+            }
+        }
+        self.local.flush().await;
+    }
+}
+
 /// Runs `add` for every item, `concurrency` at a time; the first error ends the run.
 async fn add_all<T, F, Fut>(items: Vec<T>, concurrency: usize, add: F) -> Result<(), String>
 where
@@ -430,10 +445,10 @@ where
 {
     let mut running = JoinSet::new();
     for item in items {
-        if running.len() >= concurrency.max(1) {
-            if let Some(done) = running.join_next().await {
-                done.map_err(|e| e.to_string())??;
-            }
+        if running.len() >= concurrency.max(1)
+            && let Some(done) = running.join_next().await
+        {
+            done.map_err(|e| e.to_string())??;
         }
         running.spawn(add(item));
     }

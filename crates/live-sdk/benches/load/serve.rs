@@ -284,12 +284,12 @@ impl RoomGenerator {
 fn kick_chat(chatroom: u64, send: u64, sequence: u64) -> String {
     let sender = sequence % 500;
     let id = stamp_id(send, sequence);
-    let badges = if sender % 3 == 0 {
+    let badges = if sender.is_multiple_of(3) {
         r#"[{"type":"subscriber","text":"Subscriber","count":6}]"#
     } else {
         "[]"
     };
-    let (kind, content, metadata) = if sequence % 8 == 0 {
+    let (kind, content, metadata) = if sequence.is_multiple_of(8) {
         (
             "reply",
             "@viewer_001 it really was",
