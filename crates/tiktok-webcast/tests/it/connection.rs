@@ -564,3 +564,42 @@ async fn a_replay_of_the_recorded_frames_reproduces_the_live_output() {
     // Every line, lifecycle included, in the same order with the same times.
     assert_eq!(replayed, live);
 }
+
+#[tokio::test(start_paused = true)]
+async fn rooms_sharing_a_connection_pool_reuse_its_http_connections() {
+    let emu = TikTokEmulator::start(config_with_bob()).await.unwrap();
+    let pool = live_http::ConnectionPool::new().unwrap();
+    let mut streams = Vec::new();
+    for room in ["alice_01", "bob_02"] {
+        let stream = client(&emu, room)
+            .default_connection_pool(&pool)
+            .connect()
+            .await
+            .unwrap();
+        streams.push(stream);
+    }
+    // One connection to tiktok.com and one to Euler, whatever the number of rooms.
+    assert_eq!(emu.web.connection_count(), 1);
+    assert_eq!(emu.euler.connection_count(), 1);
+    for stream in streams {
+        stream.close().await;
+    }
+
+    // Without a shared pool, each room's client keeps its own connections.
+    let emu = TikTokEmulator::start(config_with_bob()).await.unwrap();
+    for room in ["alice_01", "bob_02"] {
+        client(&emu, room).connect().await.unwrap().close().await;
+    }
+    assert_eq!(emu.web.connection_count(), 2);
+}
+
+fn config_with_bob() -> EmulatorConfig {
+    let mut config = config();
+    config.rooms.insert(
+        "bob_02".to_owned(),
+        RoomState::Live {
+            room_id: "7300000000000000002".to_owned(),
+        },
+    );
+    config
+}
