@@ -205,6 +205,9 @@ impl Driver {
     }
 
     pub(crate) async fn run(mut self) -> Result<()> {
+        // One wait for the driver's life, not one registered and dropped per frame.
+        let cancelled = self.cancel.clone().cancelled_owned();
+        tokio::pin!(cancelled);
         loop {
             if matches!(self.phase, Phase::Stopped) {
                 break;
@@ -212,7 +215,7 @@ impl Driver {
             let poll_due = self.poll_at.filter(|_| !self.poll_in_flight);
             let event = tokio::select! {
                 biased;
-                _ = self.cancel.cancelled() => break,
+                _ = &mut cancelled => break,
                 room = async { self.events.reserve().await.is_ok() }, if !self.backlog.is_empty() => {
                     // Nobody listens any more when there is never room.
                     if !room || !self.flush_backlog() {

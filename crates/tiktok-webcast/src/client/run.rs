@@ -344,6 +344,9 @@ impl Runner {
         let stale = tokio::time::sleep(stale_timeout);
         tokio::pin!(stale);
         let mut was_reading = true;
+        // One wait for the session, not one registered and dropped per frame.
+        let cancelled = cancel.cancelled();
+        tokio::pin!(cancelled);
         loop {
             let reading = self.pending.len() < buffer;
             if reading && !was_reading {
@@ -352,7 +355,7 @@ impl Runner {
             was_reading = reading;
             tokio::select! {
                 biased;
-                _ = cancel.cancelled() => return End::Cancelled,
+                _ = &mut cancelled => return End::Cancelled,
                 permit = tx.reserve(), if !self.pending.is_empty() => match permit {
                     Ok(permit) => {
                         if let Some(event) = self.pending.pop_front() {
