@@ -26,8 +26,10 @@ pub(crate) struct Backlog {
     /// Items with their sequence numbers, oldest first.
     items: VecDeque<(u64, Item)>,
     next: u64,
-    /// Per room, the drop notice that further drops are added to.
-    open: HashMap<Option<String>, u64>,
+    /// Per room, the drop notice that further drops are added to (`open_roomless` for events
+    /// of no room); looked up by `&str`, so counting a drop allocates nothing.
+    open: HashMap<String, u64>,
+    open_roomless: Option<u64>,
     held: usize,
 }
 
@@ -37,8 +39,9 @@ impl Backlog {
     }
 
     /// Keeps `event` if it is a lifecycle event and there is room for it; counts it as
-    /// dropped otherwise. `rooms` is how many rooms are watched.
-    pub(crate) fn overflow(&mut self, event: KickEvent, rooms: usize) {
+    /// dropped otherwise. `rooms` tells how many rooms are watched (asked only for lifecycle
+    /// events: a burst of drops must not cost a walk over every room each).
+    pub(crate) fn overflow(&mut self, event: KickEvent, rooms: impl FnOnce() -> usize) {
         let lifecycle = matches!(
             event,
             KickEvent::Connected(_)
@@ -46,14 +49,18 @@ impl Backlog {
                 | KickEvent::Disconnected(_)
                 | KickEvent::Error(_)
         );
-        let room = event.room().map(str::to_owned);
-        if lifecycle && self.held < HELD_PER_ROOM * rooms + 16 {
-            self.open.remove(&room);
+        if lifecycle && self.held < HELD_PER_ROOM * rooms() + 16 {
+            self.close_notice(event.room());
             self.held += 1;
             self.push(Item::Event(event));
             return;
         }
-        if let Some(seq) = self.open.get(&room)
+        let room = event.room();
+        let open = match room {
+            Some(room) => self.open.get(room).copied(),
+            None => self.open_roomless,
+        };
+        if let Some(seq) = open
             && let Some(front) = self.items.front().map(|(s, _)| *s)
             && let Some((_, Item::Dropped { count, .. })) =
                 self.items.get_mut((seq - front) as usize)
@@ -61,8 +68,24 @@ impl Backlog {
             *count += 1;
             return;
         }
-        self.open.insert(room.clone(), self.next);
+        match room {
+            Some(room) => {
+                self.open.insert(room.to_owned(), self.next);
+            }
+            None => self.open_roomless = Some(self.next),
+        }
+        let room = room.map(str::to_owned);
         self.push(Item::Dropped { room, count: 1 });
+    }
+
+    /// Later drops of `room` start a new notice.
+    fn close_notice(&mut self, room: Option<&str>) {
+        match room {
+            Some(room) => {
+                self.open.remove(room);
+            }
+            None => self.open_roomless = None,
+        }
     }
 
     fn push(&mut self, item: Item) {
@@ -79,8 +102,12 @@ impl Backlog {
                 event
             }
             Item::Dropped { room, count } => {
-                if self.open.get(&room) == Some(&seq) {
-                    self.open.remove(&room);
+                let open = match &room {
+                    Some(room) => self.open.get(room.as_str()).copied(),
+                    None => self.open_roomless,
+                };
+                if open == Some(seq) {
+                    self.close_notice(room.as_deref());
                 }
                 KickEvent::Lagged(Lagged {
                     room,
@@ -123,13 +150,23 @@ mod tests {
     #[test]
     fn lifecycle_events_are_kept_in_order_and_drops_counted_where_they_happened() {
         let mut backlog = Backlog::default();
-        backlog.overflow(chat("a"), 2);
-        backlog.overflow(chat("a"), 2);
-        backlog.overflow(connected("a"), 2);
-        backlog.overflow(chat("a"), 2);
-        backlog.overflow(chat("b"), 2);
-        backlog.overflow(connected("b"), 2);
-        backlog.overflow(chat("a"), 2);
+        backlog.overflow(chat("a"), || 2);
+        backlog.overflow(chat("a"), || 2);
+        backlog.overflow(connected("a"), || 2);
+        backlog.overflow(chat("a"), || 2);
+        backlog.overflow(chat("b"), || 2);
+        backlog.overflow(connected("b"), || 2);
+        backlog.overflow(chat("a"), || 2);
+        for _ in 0..2 {
+            backlog.overflow(
+                KickEvent::Lagged(Lagged {
+                    room: None,
+                    dropped: 1,
+                    at: Timestamp::from_unix_nanos(0),
+                }),
+                || 2,
+            );
+        }
         assert_eq!(
             drain(&mut backlog),
             [
@@ -138,6 +175,7 @@ mod tests {
                 "lagged Some(\"a\") 2",
                 "lagged Some(\"b\") 1",
                 "connected Some(\"b\")",
+                "lagged None 2",
             ]
         );
         assert!(backlog.is_empty());
@@ -147,7 +185,7 @@ mod tests {
     fn held_lifecycle_events_are_bounded() {
         let mut backlog = Backlog::default();
         for _ in 0..100 {
-            backlog.overflow(connected("a"), 1);
+            backlog.overflow(connected("a"), || 1);
         }
         let delivered = drain(&mut backlog);
         assert_eq!(delivered.len(), HELD_PER_ROOM + 16 + 1);

@@ -326,8 +326,8 @@ impl Driver {
     }
 
     fn overflow(&mut self, event: KickEvent) {
-        let rooms = self.decoder.rooms().count();
-        self.backlog.overflow(event, rooms);
+        let decoder = &self.decoder;
+        self.backlog.overflow(event, || decoder.rooms().count());
     }
 
     /// Moves what the backlog holds into the consumer's buffer while there is room; false
